@@ -1,0 +1,293 @@
+#include "run.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <iostream>
+#include <map>
+
+#include "emu/device.h"
+#include "emu/error.h"
+#include "emu/event_loop.h"
+#include "emu/machine.h"
+#include "emu/property.h"
+#include "emu/version.h"
+#include "help.h"
+#include "keyval.h"
+#include "options.h"
+#include "plugin_loader.h"
+
+namespace emu::cli {
+
+namespace {
+
+void check_readable_file(const char* option, const std::optional<std::string>& file) {
+    if (!file) return;
+    struct stat st {};
+    if (::stat(file->c_str(), &st) != 0)
+        throw Error(std::string(option) + " " + *file + ": " + std::strerror(errno));
+    if (S_ISDIR(st.st_mode)) throw Error(std::string(option) + " " + *file + ": is a directory");
+    if (::access(file->c_str(), R_OK) != 0)
+        throw Error(std::string(option) + " " + *file + ": " + std::strerror(errno));
+}
+
+unsigned parse_smp(const std::string& text) {
+    auto kv = parse_keyval(text, "cpus");
+    std::optional<std::string> cpus = kv.take("cpus");
+    if (!kv.items.empty())
+        throw Error("-smp " + text + ": unknown item '" + kv.items.front().first + "'");
+    if (!cpus) throw Error("-smp " + text + ": no CPU count given");
+    try {
+        return static_cast<unsigned>(parse_uint(*cpus, 1, 4096));
+    } catch (const Error& e) {
+        throw Error("-smp " + text + ": '" + *cpus + "' " + e.what() + " (need at least 1 CPU)");
+    }
+}
+
+// Look up a user-creatable type of a given base, with errors that say where to look.
+const Type& user_type(const TypeRegistry& registry, std::string_view name, std::string_view base,
+                      std::string_view what, std::string_view help_hint) {
+    const Type* type = registry.find(name);
+    if (!type) {
+        try {
+            registry.get(name);  // its message knows which plugin provides a missing type
+        } catch (const Error& e) {
+            throw Error(std::string(e.what()).replace(0, 7, std::string("no ") + std::string(what)) +
+                        " (" + std::string(help_hint) + ")");
+        }
+    }
+    if (base == "device" && type->is_a("backend"))
+        throw Error("'" + std::string(name) + "' is a back end, not a device (use -" +
+                    std::string(type->name().substr(0, type->name().find('-'))) + ")");
+    if (!type->is_a(base) || type->abstract() || type->is_interface() || !type->user_creatable())
+        throw Error("'" + std::string(name) + "' is not a " + std::string(what) + " (" +
+                    std::string(help_hint) + ")");
+    return *type;
+}
+
+void set_properties(Object& object, const KeyValues& kv) {
+    for (auto& [key, value] : kv.items) object.set_property(key, value);
+}
+
+class Emulator {
+public:
+    Emulator(const Options& options, TypeRegistry& registry) : options_(options), registry_(registry) {}
+    int run();
+
+private:
+    MachineConfig machine_config() const;
+    void create_machine();
+    void create_backend(std::string_view kind, const std::string& text);
+    Device& create_device(const std::string& text);
+    void create_nic(const std::string& text, unsigned index);
+
+    const Options& options_;
+    TypeRegistry& registry_;
+    EventLoop loop_;
+    std::unique_ptr<Object> root_;
+    Machine* machine_ = nullptr;
+};
+
+MachineConfig Emulator::machine_config() const {
+    MachineConfig c;
+    if (options_.memory) {
+        try {
+            c.ram_size = parse_size(*options_.memory, 1ull << 20);
+        } catch (const Error& e) {
+            throw Error("-m " + *options_.memory + ": '" + *options_.memory + "' " + e.what());
+        }
+        if (c.ram_size == 0) throw Error("-m " + *options_.memory + ": RAM size must be more than 0");
+    }
+    if (options_.smp) c.smp_cpus = parse_smp(*options_.smp);
+    c.cpu_model = options_.cpu.value_or("");
+    c.accel = options_.accel.value_or("");
+    check_readable_file("-kernel", options_.kernel);
+    check_readable_file("-initrd", options_.initrd);
+    check_readable_file("-dtb", options_.dtb);
+    check_readable_file("-bios", options_.bios);
+    c.kernel = options_.kernel.value_or("");
+    c.initrd = options_.initrd.value_or("");
+    c.append = options_.append.value_or("");
+    c.dtb = options_.dtb.value_or("");
+    c.bios = options_.bios.value_or("");
+    c.serial = options_.serials;
+    c.debugcon = options_.debugcon.value_or("");
+    c.trace = options_.trace.value_or("");
+    c.trace_file = options_.trace_file.value_or("");
+    c.gdb = options_.gdb ? *options_.gdb : options_.gdb_default ? "tcp::1234" : "";
+    c.nographic = options_.nographic;
+    c.no_reboot = options_.no_reboot;
+    c.start_paused = options_.start_paused;
+    if (options_.display && *options_.display != "none")
+        throw Error("-display " + *options_.display + ": only 'none' is supported");
+    if ((options_.initrd || options_.append || options_.dtb) && !options_.kernel)
+        throw Error("-initrd, -append and -dtb need -kernel");
+    return c;
+}
+
+void Emulator::create_machine() {
+    if (!options_.machine) throw Error("no machine given: choose one with -M (-M help lists them)");
+    KeyValues kv = parse_keyval(*options_.machine, "type");
+    std::string name = kv.take("type").value_or("");
+    const Type& type = user_type(registry_, name, "machine", "machine", "-M help lists them");
+    auto object = registry_.create(type.name());
+    auto* machine = object->as<Machine>();
+    root_->add_child("machine", std::move(object));
+    set_properties(*machine, kv);
+    MachineConfig config = machine_config();
+    if (config.ram_size == 0) config.ram_size = machine->default_ram_size();
+    if (config.smp_cpus > machine->max_cpus())
+        throw Error("-smp " + std::to_string(config.smp_cpus) + ": machine '" + type.name() +
+                    "' supports at most " + std::to_string(machine->max_cpus()) + " CPU" +
+                    (machine->max_cpus() == 1 ? "" : "s"));
+    machine->attach(loop_, std::move(config));
+    machine->init();
+    machine_ = machine;
+}
+
+void Emulator::create_backend(std::string_view kind, const std::string& text) {
+    const std::string option = "-" + std::string(kind) + " " + text;
+    KeyValues kv = parse_keyval(text, "type");
+    std::string backend = kv.take("type").value_or("");
+    std::optional<std::string> id = kv.take("id");
+    if (backend.empty()) throw Error(option + ": no back end type given");
+    if (!id || id->empty()) throw Error(option + ": an id= is required");
+    const Type& type = user_type(registry_, std::string(kind) + "-" + backend, kind,
+                                 std::string(kind) + " back end", "-" + std::string(kind) + " help lists them");
+    Object& folder = root_->container(kind);
+    if (folder.child(*id)) throw Error(option + ": duplicate " + std::string(kind) + " id '" + *id + "'");
+    Object& object = folder.add_child(*id, registry_.create(type.name()));
+    set_properties(object, kv);
+    if (auto* device = object.as<Device>()) device->realize();
+}
+
+Device& Emulator::create_device(const std::string& text) {
+    KeyValues kv = parse_keyval(text);
+    const Type& type = user_type(registry_, kv.head, "device", "device type", "-device help lists them");
+    std::optional<std::string> id = kv.take("id");
+    Object& machine = *root_->child("machine");
+    Object* parent;
+    std::string name;
+    if (id) {
+        parent = &machine.container("peripheral");
+        if (id->empty() || parent->child(*id)) throw Error("-device " + text + ": duplicate or empty id '" + *id + "'");
+        name = *id;
+    } else {
+        parent = &machine.container("peripheral-anon");
+        name = parent->unique_child_name("device");
+    }
+    auto& device = dynamic_cast<Device&>(parent->add_child(name, registry_.create(type.name())));
+    set_properties(device, kv);
+    try {
+        device.realize();
+    } catch (const Error& e) {
+        throw Error(device.display_name() + ": " + e.what());
+    }
+    return device;
+}
+
+// -nic BACKEND[,model=M][,mac=..][,other back end options]: a back end plus its NIC.
+void Emulator::create_nic(const std::string& text, unsigned index) {
+    KeyValues kv = parse_keyval(text, "type");
+    std::string backend = kv.take("type").value_or("user");
+    std::string model = kv.take("model").value_or(machine_->default_nic_model());
+    std::optional<std::string> mac = kv.take("mac");
+    if (model.empty()) throw Error("-nic " + text + ": this machine has no default NIC; give model=");
+    std::string id = "__nic" + std::to_string(index);
+    std::string netdev = backend + ",id=" + id;
+    for (auto& [k, v] : kv.items) netdev += "," + k + "=" + v;
+    create_backend("netdev", netdev);
+    create_device(model + ",netdev=" + id + (mac ? ",mac=" + *mac : ""));
+}
+
+int Emulator::run() {
+    root_ = registry_.create("container");
+    create_machine();
+    for (const std::string& chardev : options_.chardevs) create_backend("chardev", chardev);
+    for (const std::string& netdev : options_.netdevs) create_backend("netdev", netdev);
+    unsigned nic_index = 0;
+    for (const std::string& nic : options_.nics) create_nic(nic, nic_index++);
+    for (const std::string& device : options_.devices) create_device(device);
+
+    loop_.quit_on_signals();
+    if (!machine_->config().start_paused) machine_->start();
+    loop_.run();
+    machine_->stop();
+    if (int sig = loop_.quit_signal())
+        std::cerr << "emu: terminating on signal " << sig << " (" << strsignal(sig) << ")\n";
+    const int status = machine_->shutdown_status().value_or(0);
+    unrealize_tree(*root_);
+    root_.reset();
+    return status;
+}
+
+}  // namespace
+
+int run(int argc, const char* const* argv) {
+    try {
+        Options options = parse_options(argc, argv);
+        if (options.help) {
+            std::cout << usage_text();
+            return 0;
+        }
+        if (options.version) {
+            std::cout << "emu version " << version() << " (plugin ABI " << kPluginAbiVersion << ")\n";
+            return 0;
+        }
+        TypeRegistry& registry = TypeRegistry::global();
+        PluginLoader loader(registry);
+        const auto search_path = PluginLoader::search_path(options.plugin_dirs);
+        loader.load_path(search_path);
+        if (options.list_plugins) {
+            print_plugins(loader, registry, search_path, options.json, std::cout);
+            return 0;
+        }
+        for (const std::string& line : loader.failures()) std::cerr << "emu: warning: " << line << "\n";
+
+        if (options.machine) {
+            KeyValues kv = parse_keyval(*options.machine, "type");
+            if (kv.help) {
+                if (auto type = kv.find("type")) {
+                    print_properties(user_type(registry, *type, "machine", "machine", "-M help lists them"),
+                                     std::cout);
+                } else {
+                    print_machines(registry, std::cout);
+                }
+                return 0;
+            }
+        }
+        for (const std::string& device : options.devices) {
+            KeyValues kv = parse_keyval(device);
+            if (!kv.help) continue;
+            if (kv.head.empty())
+                print_devices(registry, std::cout);
+            else
+                print_properties(user_type(registry, kv.head, "device", "device type", "-device help lists them"),
+                                 std::cout);
+            return 0;
+        }
+        if (options.cpu && (*options.cpu == "help" || *options.cpu == "?")) {
+            print_types(registry, "cpu", "Available CPUs", std::cout);
+            return 0;
+        }
+        if (options.accel && (*options.accel == "help" || *options.accel == "?")) {
+            print_types(registry, "accel", "Accelerators supported", std::cout);
+            return 0;
+        }
+        for (auto [kind, list] : {std::pair{"netdev", &options.netdevs}, std::pair{"chardev", &options.chardevs}}) {
+            for (const std::string& item : *list)
+                if (item == "help" || item == "?") {
+                    print_types(registry, kind, std::string("Available ") + kind + " back ends", std::cout);
+                    return 0;
+                }
+        }
+        Emulator emulator(options, registry);
+        return emulator.run();
+    } catch (const std::exception& e) {
+        std::cerr << "emu: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace emu::cli

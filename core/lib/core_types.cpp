@@ -1,0 +1,67 @@
+#include "core_types.h"
+
+#include "emu/device.h"
+#include "emu/machine.h"
+#include "emu/property.h"
+
+namespace emu {
+namespace {
+
+class Container final : public Object {};
+
+class NoneMachine final : public Machine {
+public:
+    unsigned max_cpus() const override { return 1; }
+    std::uint64_t default_ram_size() const override { return 0; }
+};
+
+void device_class_init(ClassBuilder<Device>& c) {
+    Property p;
+    p.name = "realized";
+    p.kind = PropertyKind::Bool;
+    p.type_name = "bool";
+    p.description = "whether the device is realized (set by the core)";
+    p.runtime_settable = true;
+    p.hidden = true;
+    p.parse = [](Object& o, std::string_view s) {
+        auto& device = dynamic_cast<Device&>(o);
+        if (parse_bool(s))
+            device.realize();
+        else
+            device.unrealize();
+    };
+    p.print = [](const Object& o) { return std::string(o.realized() ? "on" : "off"); };
+    c.object_class().add_property(std::move(p));
+}
+
+}  // namespace
+
+void register_core_types(TypeRegistry& registry) {
+    TypeBatch core;
+    core.add({.name = "object", .parent = "", .abstract = true, .description = "base of all types"});
+    core.add({.name = "interface", .abstract = true, .description = "base of all interfaces"});
+    core.add({.name = "container",
+              .user_creatable = false,
+              .description = "a folder in the object tree",
+              .factory = factory_of<Container>()});
+    core.add({.name = "device",
+              .abstract = true,
+              .description = "base of all devices",
+              .class_init = class_init_of<Device>(device_class_init)});
+    core.add({.name = "backend",
+              .parent = "device",
+              .abstract = true,
+              .category = Category::Backend,
+              .description = "base of back ends (-netdev, -chardev): not created with -device"});
+    core.add({.name = "machine",
+              .abstract = true,
+              .category = Category::Machine,
+              .description = "base of all machines"});
+    core.add({.name = "none",
+              .parent = "machine",
+              .description = "empty machine (no CPU, no devices)",
+              .factory = factory_of<NoneMachine>()});
+    registry.register_batch(core, "core");
+}
+
+}  // namespace emu

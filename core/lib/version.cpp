@@ -1,0 +1,7 @@
+#include "emu/version.h"
+
+namespace emu {
+
+const char* version() { return EMU_VERSION; }
+
+}  // namespace emu

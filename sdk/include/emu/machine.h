@@ -1,0 +1,70 @@
+// Machines (boards). A machine type is a plugin like any device; the core creates the one
+// chosen with -M at /machine, sets its -M properties, calls init() to build the board, then
+// creates and realizes each -device, and finally start()s it unless -S was given.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emu/object.h"
+
+namespace emu {
+
+class EventLoop;
+
+// What the generic options say about the machine (-m, -smp, -cpu, -kernel, ...).
+struct MachineConfig {
+    std::uint64_t ram_size = 0;              // bytes; 0 = the machine's default
+    unsigned smp_cpus = 1;
+    std::string cpu_model;                   // empty = the machine's default
+    std::string accel;                       // empty = the machine's default
+    std::string kernel, initrd, append, dtb, bios;
+    std::vector<std::string> serial;         // -serial, in order
+    std::string debugcon;                    // -debugcon
+    std::string trace, trace_file;           // -d items, -D file
+    std::string gdb;                         // -gdb / -s: "tcp::1234"; empty = none
+    bool nographic = false;
+    bool no_reboot = false;
+    bool start_paused = false;               // -S
+};
+
+class Machine : public Object {
+public:
+    const MachineConfig& config() const { return config_; }
+    EventLoop& loop() const { return *loop_; }
+
+    // Build the board: memory map, CPUs, on-board devices. Throws Error on bad configuration.
+    virtual void init() {}
+    // Start (or resume) the guest; stop pauses it. A machine without CPUs does nothing.
+    virtual void start() {}
+    virtual void stop() {}
+    // Largest -smp the board accepts.
+    virtual unsigned max_cpus() const { return 1; }
+    virtual std::uint64_t default_ram_size() const { return 128ull << 20; }
+    // The NIC model -nic creates when it names none ("" = the user must give model=).
+    virtual std::string default_nic_model() const { return {}; }
+
+    // Ask the core to end emu with this status (guest power-off: 0) once the loop regains
+    // control. Thread-safe.
+    void request_shutdown(int exit_status);
+    // Ask for a board reset (or, with -no-reboot, an exit with status 0). Thread-safe.
+    void request_reset();
+
+    // The status a guest-requested shutdown asked for, once it has happened.
+    std::optional<int> shutdown_status() const { return shutdown_status_; }
+
+    // Called by the core before init().
+    void attach(EventLoop& loop, MachineConfig config);
+
+protected:
+    virtual void reset() {}
+
+private:
+    EventLoop* loop_ = nullptr;
+    MachineConfig config_;
+    std::optional<int> shutdown_status_;
+};
+
+}  // namespace emu

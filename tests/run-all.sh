@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole test suite from a clean clone: install dependencies, build with -Werror, run ctest.
+# Usage: tests/run-all.sh [build-dir]     (default: build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+
+tests/setup/install-deps.sh
+cmake -S . -B "$build" -G Ninja -DEMU_WERROR=ON
+cmake --build "$build"
+ctest --test-dir "$build" --output-on-failure -j2

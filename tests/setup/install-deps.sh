@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Install what building and testing emu needs, from Debian 12's archive. Idempotent: when every
+# package is present it does nothing (and needs no network).
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config python3
+  libboost-dev libboost-filesystem-dev libboost-program-options-dev
+  libglib2.0-dev libgtest-dev libgmock-dev linux-libc-dev
+  libfdt-dev libslirp-dev device-tree-compiler
+  hyperfine
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
