@@ -21,3 +21,47 @@ void unrealize_tree(Object& root) {
 }
 
 }  // namespace emu
+
+namespace emu {
+
+namespace {
+std::string line_name(std::string_view name, unsigned n) {
+    return (name.empty() ? std::string("irq") : std::string(name)) + "[" + std::to_string(n) + "]";
+}
+}  // namespace
+
+void Device::init_gpio_in(std::string name, unsigned count,
+                          std::function<void(unsigned n, bool level)> handler) {
+    GpioIn in{std::move(name), {}};
+    auto shared = std::make_shared<std::function<void(unsigned, bool)>>(std::move(handler));
+    for (unsigned i = 0; i < count; ++i)
+        in.lines.emplace_back([shared, i](bool level) { (*shared)(i, level); });
+    gpio_in_.push_back(std::move(in));
+}
+
+void Device::init_gpio_out(std::string name, std::vector<IrqLine>* lines) {
+    gpio_out_.push_back({std::move(name), lines});
+}
+
+IrqLine Device::gpio_in(std::string_view name, unsigned n) const {
+    for (const GpioIn& in : gpio_in_)
+        if (in.name == name && n < in.lines.size()) return in.lines[n];
+    throw Error(display_name() + ": no input line " + line_name(name, n));
+}
+
+void Device::connect_gpio_out(std::string_view name, unsigned n, IrqLine target) {
+    for (GpioOut& out : gpio_out_)
+        if (out.name == name && n < out.lines->size()) {
+            (*out.lines)[n] = std::move(target);
+            return;
+        }
+    throw Error(display_name() + ": no output line " + line_name(name, n));
+}
+
+MemoryRegion& Device::mmio(unsigned n) const {
+    if (n >= mmio_.size())
+        throw Error(display_name() + ": no memory region " + std::to_string(n));
+    return *mmio_[n];
+}
+
+}  // namespace emu
