@@ -63,7 +63,7 @@ void print_machines(const TypeRegistry& registry, std::ostream& out) {
 void print_devices(const TypeRegistry& registry, std::ostream& out) {
     std::map<Category, std::vector<const Type*>> groups;
     for (const Type* t : registry.subtypes("device", true, true))
-        if (!t->is_a("backend")) groups[t->category()].push_back(t);
+        if (!t->is_a("backend") && !t->is_a("cpu")) groups[t->category()].push_back(t);
     bool first = true;
     for (auto& [category, types] : groups) {
         if (!first) out << "\n";

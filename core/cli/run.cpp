@@ -17,6 +17,7 @@
 #include "keyval.h"
 #include "options.h"
 #include "plugin_loader.h"
+#include "serial.h"
 
 namespace emu::cli {
 
@@ -77,6 +78,7 @@ public:
 
 private:
     MachineConfig machine_config() const;
+    void create_serials();
     void create_machine();
     void create_backend(std::string_view kind, const std::string& text);
     Device& create_device(const std::string& text);
@@ -87,6 +89,7 @@ private:
     EventLoop loop_;
     std::unique_ptr<Object> root_;
     Machine* machine_ = nullptr;
+    std::vector<std::string> serial_ids_;
 };
 
 MachineConfig Emulator::machine_config() const {
@@ -111,7 +114,7 @@ MachineConfig Emulator::machine_config() const {
     c.append = options_.append.value_or("");
     c.dtb = options_.dtb.value_or("");
     c.bios = options_.bios.value_or("");
-    c.serial = options_.serials;
+    c.serial = serial_ids_;
     c.debugcon = options_.debugcon.value_or("");
     c.trace = options_.trace.value_or("");
     c.trace_file = options_.trace_file.value_or("");
@@ -153,8 +156,12 @@ void Emulator::create_backend(std::string_view kind, const std::string& text) {
     std::optional<std::string> id = kv.take("id");
     if (backend.empty()) throw Error(option + ": no back end type given");
     if (!id || id->empty()) throw Error(option + ": an id= is required");
-    const Type& type = user_type(registry_, std::string(kind) + "-" + backend, kind,
-                                 std::string(kind) + " back end", "-" + std::string(kind) + " help lists them");
+    const std::string type_name = std::string(kind) + "-" + backend;
+    if (!registry_.find(type_name))
+        throw Error(option + ": no " + std::string(kind) + " back end '" + backend + "' (-" +
+                    std::string(kind) + " help lists them)");
+    const Type& type = user_type(registry_, type_name, kind, std::string(kind) + " back end",
+                                 "-" + std::string(kind) + " help lists them");
     Object& folder = root_->container(kind);
     if (folder.child(*id)) throw Error(option + ": duplicate " + std::string(kind) + " id '" + *id + "'");
     Object& object = folder.add_child(*id, registry_.create(type.name()));
@@ -201,10 +208,27 @@ void Emulator::create_nic(const std::string& text, unsigned index) {
     create_device(model + ",netdev=" + id + (mac ? ",mac=" + *mac : ""));
 }
 
+// -serial: each becomes a chardev (serial0, serial1, ...) whose id the machine's UARTs use.
+// Without -serial the first UART goes to stdio, when a stdio back end is available.
+void Emulator::create_serials() {
+    std::vector<std::string> specs = options_.serials;
+    const bool implicit = specs.empty();
+    if (implicit) {
+        if (!registry_.find("chardev-stdio")) return;
+        specs.push_back("stdio");
+    }
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+        SerialTarget target = parse_serial(specs[i], "serial" + std::to_string(i));
+        if (target.chardev_spec) create_backend("chardev", *target.chardev_spec);
+        serial_ids_.push_back(target.id);
+    }
+}
+
 int Emulator::run() {
     root_ = registry_.create("container");
-    create_machine();
     for (const std::string& chardev : options_.chardevs) create_backend("chardev", chardev);
+    create_serials();
+    create_machine();
     for (const std::string& netdev : options_.netdevs) create_backend("netdev", netdev);
     unsigned nic_index = 0;
     for (const std::string& nic : options_.nics) create_nic(nic, nic_index++);

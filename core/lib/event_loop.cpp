@@ -4,6 +4,7 @@
 //     (while the virtual clock runs) the earliest virtual timer;
 //   - the queue source, which runs deferred calls, posted calls and quit requests.
 #include "emu/event_loop.h"
+#include "emu/lock.h"
 
 // GLib's headers use C casts in inline functions; keep -Wold-style-cast for our own code.
 #pragma GCC diagnostic push
@@ -247,7 +248,16 @@ struct EventLoop::Impl {
     GSource* queue_source = nullptr;
 };
 
+namespace {
+// The loop runs its callbacks under the big device lock and drops it only while it sleeps.
+gint poll_without_big_lock(GPollFD* fds, guint count, gint timeout) {
+    BigLockRelease unlocked;
+    return g_poll(fds, count, timeout);
+}
+}  // namespace
+
 EventLoop::Impl::Impl() : context(g_main_context_new()), loop(g_main_loop_new(context, FALSE)) {
+    g_main_context_set_poll_func(context, &poll_without_big_lock);
     timer_source = attach_loop_source(&timer_funcs, "emu timers");
     queue_source = attach_loop_source(&queue_funcs, "emu queue");
 }
@@ -489,11 +499,15 @@ void EventLoop::quit_on_signals() {
 
 int EventLoop::quit_signal() const { return impl_->quit_signal; }
 
-void EventLoop::run() { g_main_loop_run(impl_->loop); }
+void EventLoop::run() {
+    BigLockGuard locked;
+    g_main_loop_run(impl_->loop);
+}
 
 void EventLoop::quit() { impl_->request_quit(); }
 
 bool EventLoop::iterate(bool may_block) {
+    BigLockGuard locked;
     return g_main_context_iteration(impl_->context, may_block ? TRUE : FALSE) != FALSE;
 }
 
