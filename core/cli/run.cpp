@@ -7,6 +7,7 @@
 #include <iostream>
 #include <map>
 
+#include "emu/cpu.h"
 #include "emu/device.h"
 #include "emu/error.h"
 #include "emu/event_loop.h"
@@ -144,9 +145,16 @@ void Emulator::create_machine() {
         throw Error("-smp " + std::to_string(config.smp_cpus) + ": machine '" + type.name() +
                     "' supports at most " + std::to_string(machine->max_cpus()) + " CPU" +
                     (machine->max_cpus() == 1 ? "" : "s"));
+    const std::string accel = config.accel.empty() ? machine->default_accel() : config.accel;
     machine->attach(loop_, std::move(config));
-    machine->init();
     machine_ = machine;
+    if (!accel.empty()) {
+        const Type& accel_type = user_type(registry_, accel, "accel", "accelerator", "-accel help lists them");
+        auto& accelerator = dynamic_cast<Accelerator&>(root_->add_child("accel", registry_.create(accel_type.name())));
+        accelerator.init(*machine);
+        machine->set_accelerator(&accelerator);
+    }
+    machine->init();
 }
 
 void Emulator::create_backend(std::string_view kind, const std::string& text) {
@@ -238,6 +246,7 @@ int Emulator::run() {
     if (!machine_->config().start_paused) machine_->start();
     loop_.run();
     machine_->stop();
+    if (Accelerator* accelerator = machine_->accelerator()) accelerator->shutdown();
     if (int sig = loop_.quit_signal())
         std::cerr << "emu: terminating on signal " << sig << " (" << strsignal(sig) << ")\n";
     const int status = machine_->shutdown_status().value_or(0);

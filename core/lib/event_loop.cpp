@@ -446,7 +446,12 @@ Timer::Timer(EventLoop& loop, ClockType clock, std::function<void()> callback)
 
 Timer::~Timer() { loop_.impl_->forget(*this); }
 
-void Timer::arm(ClockNs deadline) { loop_.impl_->arm(*this, deadline); }
+void Timer::arm(ClockNs deadline) {
+    loop_.impl_->arm(*this, deadline);
+    // A vCPU thread (holding the big lock) may arm a timer while the loop sleeps in poll with
+    // a longer timeout: wake it so it recomputes the timeout.
+    if (!g_main_context_is_owner(loop_.impl_->context)) g_main_context_wakeup(loop_.impl_->context);
+}
 
 void Timer::arm_in(ClockNs delay) { arm(saturating_add(loop_.now(clock_), delay)); }
 

@@ -1,5 +1,6 @@
 #include "emu/machine.h"
 
+#include "emu/cpu.h"
 #include "emu/event_loop.h"
 
 namespace emu {
@@ -7,6 +8,14 @@ namespace emu {
 void Machine::attach(EventLoop& loop, MachineConfig config) {
     loop_ = &loop;
     config_ = std::move(config);
+}
+
+void Machine::start() {
+    if (accelerator_) accelerator_->start();
+}
+
+void Machine::stop() {
+    if (accelerator_) accelerator_->pause();
 }
 
 void Machine::request_shutdown(int exit_status) {

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "emu/error.h"
+#include "emu/lock.h"
 
 namespace emu {
 
@@ -302,6 +303,7 @@ MemResult AddressSpace::dispatch_read(const FlatRange& r, Addr addr, unsigned si
     const MmioOps& ops = mr.ops();
     if (size < ops.valid_min || size > ops.valid_max || (!ops.unaligned && (offset & (size - 1))))
         return MemResult::DeviceError;
+    BigLockGuard device_lock;  // device state is protected by the big lock
     if (size > ops.impl_max) {  // split into implemented pieces, little-endian
         value = 0;
         for (unsigned done = 0; done < size; done += ops.impl_max)
@@ -329,6 +331,7 @@ MemResult AddressSpace::dispatch_write(const FlatRange& r, Addr addr, unsigned s
     if (size < ops.valid_min || size > ops.valid_max || (!ops.unaligned && (offset & (size - 1))))
         return MemResult::DeviceError;
     value &= size_mask(size);
+    BigLockGuard device_lock;
     if (size > ops.impl_max) {
         for (unsigned done = 0; done < size; done += ops.impl_max)
             ops.write(offset + done, (value >> (8 * done)) & size_mask(ops.impl_max), ops.impl_max);

@@ -6,7 +6,8 @@
 //     the machine is paused and can be driven by hand (the device-test accelerator steps it),
 //   - deferred calls ("bottom halves") that run on the next loop iteration,
 //   - post(): the one thread-safe entry point, which lets a vCPU thread hand work to the loop.
-// Everything except post() must be called on the loop's thread.
+// Everything except post() must be called on the loop's thread, or on another thread that
+// holds the big device lock (lock.h; the loop holds it whenever it is not sleeping in poll).
 #pragma once
 
 #include <chrono>

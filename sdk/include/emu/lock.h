@@ -1,32 +1,37 @@
 // The big device lock (QEMU's BQL idea). Device state is protected by this one lock:
 // - the main loop holds it while it dispatches (it drops it only while it sleeps in poll),
 //   so fd watches, timers, deferred and posted calls run under it;
-// - a vCPU thread takes it around every MMIO/PIO dispatch and every call into a device.
-// RAM contents are not protected by it. Finer locking only where measured to matter.
+// - every MMIO dispatch takes it (the memory API does), so device callbacks run under it.
+// RAM contents are not protected by it. It is recursive within a thread. Finer locking only
+// where measured to matter.
 #pragma once
-
-#include <mutex>
 
 namespace emu {
 
-std::recursive_mutex& big_lock();
+void big_lock_acquire();
+void big_lock_release();
+bool big_lock_held();  // by the calling thread
 
 // Holds the big lock for a scope.
 class BigLockGuard {
 public:
-    BigLockGuard() { big_lock().lock(); }
-    ~BigLockGuard() { big_lock().unlock(); }
+    BigLockGuard() { big_lock_acquire(); }
+    ~BigLockGuard() { big_lock_release(); }
     BigLockGuard(const BigLockGuard&) = delete;
     BigLockGuard& operator=(const BigLockGuard&) = delete;
 };
 
-// Releases the big lock for a scope (a vCPU thread about to sleep). Must be held on entry.
+// Drops the big lock entirely for a scope if this thread holds it (a thread about to sleep or
+// to wait for vCPU threads), and takes it back, to the same depth, afterwards.
 class BigLockRelease {
 public:
-    BigLockRelease() { big_lock().unlock(); }
-    ~BigLockRelease() { big_lock().lock(); }
+    BigLockRelease();
+    ~BigLockRelease();
     BigLockRelease(const BigLockRelease&) = delete;
     BigLockRelease& operator=(const BigLockRelease&) = delete;
+
+private:
+    unsigned depth_;
 };
 
 }  // namespace emu

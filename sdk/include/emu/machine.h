@@ -12,6 +12,7 @@
 
 namespace emu {
 
+class Accelerator;
 class EventLoop;
 
 // What the generic options say about the machine (-m, -smp, -cpu, -kernel, ...).
@@ -36,10 +37,15 @@ public:
     EventLoop& loop() const { return *loop_; }
 
     // Build the board: memory map, CPUs, on-board devices. Throws Error on bad configuration.
+    // The accelerator (if the board has CPUs) is already created and initialised.
     virtual void init() {}
-    // Start (or resume) the guest; stop pauses it. A machine without CPUs does nothing.
-    virtual void start() {}
-    virtual void stop() {}
+    // Start (or resume) the guest; stop pauses it. By default: the accelerator's CPUs.
+    virtual void start();
+    virtual void stop();
+    // The accelerator used when -accel is not given ("tcg", "kvm"); "" = the board has no CPU.
+    virtual std::string default_accel() const { return {}; }
+    Accelerator* accelerator() const { return accelerator_; }
+    void set_accelerator(Accelerator* accelerator) { accelerator_ = accelerator; }
     // Largest -smp the board accepts.
     virtual unsigned max_cpus() const { return 1; }
     virtual std::uint64_t default_ram_size() const { return 128ull << 20; }
@@ -63,6 +69,7 @@ protected:
 
 private:
     EventLoop* loop_ = nullptr;
+    Accelerator* accelerator_ = nullptr;
     MachineConfig config_;
     std::optional<int> shutdown_status_;
 };

@@ -1,0 +1,141 @@
+// The "tcg" accelerator: runs software CPUs (emu's own interpreters), one host thread each.
+//
+// A vCPU thread loops: wait while paused or powered off; execute a budget of instructions;
+// after WFI/HLT sleep until the CPU has work (an interrupt kicked it) or is paused. pause()
+// returns only when every thread has stopped executing, so the board can reset safely.
+#include <pthread.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include <emu/cpu.h>
+#include <emu/lock.h>
+#include <emu/machine.h>
+#include <emu/plugin.h>
+
+namespace {
+
+constexpr std::uint64_t kBudget = 1u << 20;  // instructions between checks for a pause
+
+class VcpuThread {
+public:
+    explicit VcpuThread(emu::SoftwareCpu& cpu) : cpu_(cpu) {}
+
+    void start() {
+        std::lock_guard lock(mutex_);
+        paused_ = false;
+        if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+        wake_.notify_all();
+    }
+
+    void request_pause() {
+        std::lock_guard lock(mutex_);
+        paused_ = true;
+        cpu_.stop_execution();
+        wake_.notify_all();
+    }
+
+    void wait_paused() {
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [this] { return idle_ || !thread_.joinable(); });
+    }
+
+    void kick() {
+        std::lock_guard lock(mutex_);
+        kicked_ = true;
+        wake_.notify_all();
+    }
+
+    void shutdown() {
+        {
+            std::lock_guard lock(mutex_);
+            exit_ = true;
+            cpu_.stop_execution();
+            wake_.notify_all();
+        }
+        if (thread_.joinable()) thread_.join();
+    }
+
+private:
+    void run() {
+        emu::set_current_cpu_index(static_cast<int>(cpu_.index()));
+        std::string name = "CPU " + std::to_string(cpu_.index()) + "/" + cpu_.type().name();
+        name.resize(std::min<std::size_t>(name.size(), 15));  // the kernel's limit
+        pthread_setname_np(pthread_self(), name.c_str());
+        for (;;) {
+            {
+                std::unique_lock lock(mutex_);
+                while (!exit_ && (paused_ || !cpu_.powered())) {
+                    idle_ = true;
+                    wake_.notify_all();
+                    wake_.wait(lock);
+                }
+                if (exit_) {
+                    idle_ = true;
+                    wake_.notify_all();
+                    return;
+                }
+                idle_ = false;
+                kicked_ = false;
+            }
+            if (cpu_.execute(kBudget) == emu::SoftwareCpu::ExecResult::Halted) {
+                std::unique_lock lock(mutex_);
+                wake_.wait(lock, [this] { return exit_ || paused_ || kicked_ || cpu_.has_work(); });
+            }
+        }
+    }
+
+    emu::SoftwareCpu& cpu_;
+    std::thread thread_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool paused_ = true;
+    bool idle_ = true;
+    bool exit_ = false;
+    bool kicked_ = false;
+};
+
+class TcgAccelerator final : public emu::Accelerator {
+public:
+    ~TcgAccelerator() override { shutdown(); }
+
+    void init(emu::Machine&) override {}
+
+    void add_cpu(emu::Cpu& cpu) override {
+        auto* software = dynamic_cast<emu::SoftwareCpu*>(&cpu);
+        if (!software)
+            throw emu::Error("tcg: " + cpu.display_name() + " is not a software CPU model");
+        auto& vcpu = *vcpus_.emplace_back(std::make_unique<VcpuThread>(*software));
+        cpu.set_kick([&vcpu] { vcpu.kick(); });
+    }
+
+    void start() override {
+        for (auto& vcpu : vcpus_) vcpu->start();
+    }
+
+    void pause() override {
+        for (auto& vcpu : vcpus_) vcpu->request_pause();
+        emu::BigLockRelease unlocked;  // a vCPU may be waiting for the lock to finish an access
+        for (auto& vcpu : vcpus_) vcpu->wait_paused();
+    }
+
+    void shutdown() override {
+        emu::BigLockRelease unlocked;
+        for (auto& vcpu : vcpus_) vcpu->shutdown();
+    }
+
+private:
+    std::vector<std::unique_ptr<VcpuThread>> vcpus_;
+};
+
+void register_types(emu::TypeBatch& types) {
+    types.add({.name = "tcg",
+               .parent = "accel",
+               .description = "software CPUs: emu's own instruction-set interpreters",
+               .factory = emu::factory_of<TcgAccelerator>()});
+}
+
+}  // namespace
+
+EMU_PLUGIN(tcg, "0.1.0", "Runs emu's software CPU models, one host thread per vCPU", "MIT", register_types);
