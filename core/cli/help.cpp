@@ -121,7 +121,7 @@ void print_plugins(const PluginLoader& loader, const TypeRegistry& registry,
                 if (s.size() > 1) s += ",";
                 s += "{\"name\":" + json_string(t->name()) + ",\"kind\":" + json_string(kind_of(*t)) +
                      ",\"abstract\":" + (t->abstract() ? "true" : "false") +
-                     ",\"user_creatable\":" + (t->user_creatable() ? "true" : "false") +
+                     ",\"user_creatable\":" + (t->user_creatable() && !t->abstract() && !t->is_interface() ? "true" : "false") +
                      ",\"description\":" + json_string(t->description()) + "}";
             }
             return s + "]";

@@ -55,8 +55,9 @@ po::options_description make_description() {
         std::string names = spec.name;
         if (spec.alias) names += std::string(",") + spec.alias;
         switch (spec.arity) {
-        case OptionArity::Flag:
-            desc.add_options()(names.c_str(), spec.help);
+        case OptionArity::Flag:  // may be repeated, as in QEMU
+            desc.add_options()(names.c_str(),
+                               po::value<std::vector<std::string>>()->zero_tokens()->composing(), spec.help);
             break;
         case OptionArity::One:
             desc.add_options()(names.c_str(), po::value<std::vector<std::string>>(), spec.help);
@@ -72,8 +73,34 @@ po::options_description make_description() {
 
 }  // namespace
 
+namespace {
+
+// QEMU takes "--name" for "-name" for every option (--M, --h too); Boost would look for a
+// long option called "M". Rewrite option tokens (not their values) to one dash.
+std::vector<std::string> single_dash(int argc, const char* const* argv) {
+    std::vector<std::string> args(argv, argv + argc);
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        std::string& token = args[i];
+        if (token.size() < 2 || token[0] != '-') continue;
+        if (token.rfind("--", 0) == 0 && token.size() > 2) token.erase(0, 1);
+        const std::string name = token.substr(1, token.find('=') - 1);
+        for (const OptionSpec& spec : option_table())
+            if ((name == spec.name || (spec.alias && name == spec.alias)) && spec.arity != OptionArity::Flag &&
+                token.find('=') == std::string::npos)
+                ++i;  // the next token is this option's value, whatever it looks like
+    }
+    return args;
+}
+
+}  // namespace
+
 Options parse_options(int argc, const char* const* argv) {
     const po::options_description desc = make_description();
+    const std::vector<std::string> args = single_dash(argc, argv);
+    std::vector<const char*> arg_pointers;
+    for (const std::string& a : args) arg_pointers.push_back(a.c_str());
+    argc = static_cast<int>(arg_pointers.size());
+    argv = arg_pointers.data();
     po::variables_map vm;
     try {
         // QEMU style: long options with one dash (-machine, -nographic), no prefix guessing.

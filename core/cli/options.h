@@ -34,8 +34,9 @@ struct Options {
     bool help = false, version = false, list_plugins = false, json = false;
 };
 
-// Throws Error with a one-line message for unknown options, missing values and repeats of
-// single-valued options given twice with different values.
+// Throws Error with a one-line message for unknown options, missing values and stray
+// arguments. As in QEMU, a single-valued option given twice takes the later value, a flag given
+// twice is simply on, and "--name" means "-name".
 Options parse_options(int argc, const char* const* argv);
 
 // The --help text, generated from option_table().

@@ -59,9 +59,11 @@ const Type& user_type(const TypeRegistry& registry, std::string_view name, std::
                         " (" + std::string(help_hint) + ")");
         }
     }
-    if (base == "device" && type->is_a("backend"))
-        throw Error("'" + std::string(name) + "' is a back end, not a device (use -" +
-                    std::string(type->name().substr(0, type->name().find('-'))) + ")");
+    if (base == "device" && type->is_a("backend") && !type->abstract()) {
+        const std::string option = type->is_a("netdev") ? "-netdev" : type->is_a("chardev") ? "-chardev" : "";
+        throw Error("'" + std::string(name) + "' is a back end, not a device" +
+                    (option.empty() ? std::string() : " (use " + option + ")"));
+    }
     if (!type->is_a(base) || type->abstract() || type->is_interface() || !type->user_creatable())
         throw Error("'" + std::string(name) + "' is not a " + std::string(what) + " (" +
                     std::string(help_hint) + ")");
@@ -69,7 +71,11 @@ const Type& user_type(const TypeRegistry& registry, std::string_view name, std::
 }
 
 void set_properties(Object& object, const KeyValues& kv) {
-    for (auto& [key, value] : kv.items) object.set_property(key, value);
+    for (auto& [key, value] : kv.items) {
+        const Property* p = object.find_property(key);
+        if (p && p->hidden) throw Error(object.display_name() + ": no property '" + key + "'");
+        object.set_property(key, value);
+    }
 }
 
 class Emulator {

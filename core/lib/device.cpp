@@ -14,6 +14,11 @@ void Device::unrealize() {
     do_unrealize();
 }
 
+void reset_tree(Object& root) {
+    if (auto* device = root.as<Device>(); device && device->realized()) device->reset();
+    for (auto& child : root.children()) reset_tree(*child);
+}
+
 void unrealize_tree(Object& root) {
     auto& children = root.children();
     for (auto it = children.rbegin(); it != children.rend(); ++it) unrealize_tree(**it);

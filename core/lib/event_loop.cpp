@@ -93,20 +93,24 @@ struct EventLoop::Impl {
     public:
         explicit Clock(Impl& impl) : impl_(impl) {}
 
-        ClockNs now() const override { return running_ ? host_now() - offset_ : frozen_; }
-        bool running() const override { return running_; }
+        // now() is read by vCPU threads (the ARM generic timer) without any lock, so the state
+        // lives in one atomic word: (value << 1) | running, where value is the host-clock
+        // offset while running and the frozen time while stopped.
+        ClockNs now() const override {
+            const std::int64_t state = state_.load(std::memory_order_acquire);
+            return (state & 1) ? host_now() - (state >> 1) : (state >> 1);
+        }
+        bool running() const override { return state_.load(std::memory_order_acquire) & 1; }
         bool manual() const override { return manual_; }
 
         void stop() override {
-            if (!running_) return;
-            frozen_ = now();
-            running_ = false;
+            if (!running()) return;
+            store(now(), false);
         }
 
         void start() override {
-            if (running_ || manual_) return;
-            offset_ = host_now() - frozen_;
-            running_ = true;
+            if (running() || manual_) return;
+            store(host_now() - frozen(), true);
         }
 
         void set_manual(bool manual) override {
@@ -116,20 +120,24 @@ struct EventLoop::Impl {
 
         void step(ClockNs ns) override {
             if (!manual_ || ns < 0) return;
-            impl_.run_virtual_until(saturating_add(frozen_, ns));
+            impl_.run_virtual_until(saturating_add(frozen(), ns));
         }
 
         // Used by step(): time never goes backwards, and only moves in manual mode.
         void advance_to(ClockNs time) {
-            if (manual_) frozen_ = std::max(frozen_, time);
+            if (manual_) store(std::max(frozen(), time), false);
         }
 
     private:
+        ClockNs frozen() const { return state_.load(std::memory_order_acquire) >> 1; }
+        void store(ClockNs value, bool running) {
+            state_.store(static_cast<std::int64_t>(static_cast<std::uint64_t>(value) << 1) | (running ? 1 : 0),
+                         std::memory_order_release);
+        }
+
         Impl& impl_;
-        bool running_ = true;
         bool manual_ = false;
-        ClockNs offset_ = host_now();  // virtual time starts at 0
-        ClockNs frozen_ = 0;           // now() while stopped
+        std::atomic<std::int64_t> state_{static_cast<std::int64_t>(static_cast<std::uint64_t>(host_now()) << 1) | 1};
     };
 
     // A timer callback being run. The function is moved out of the Timer for the duration,

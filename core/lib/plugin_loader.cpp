@@ -130,6 +130,13 @@ void PluginLoader::load_into(PluginRecord& record) {
     try {
         library->load(boost::dll::fs::path(record.file.string()),
                       boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+    } catch (const boost::system::system_error& e) {
+        // Boost appends its error code's text to dlerror()'s message; dlerror() says it all.
+        std::string message = e.what();
+        const std::string suffix = ": " + e.code().message();
+        if (message.size() > suffix.size() && message.compare(message.size() - suffix.size(), suffix.size(), suffix) == 0)
+            message.resize(message.size() - suffix.size());
+        throw Error("cannot load: " + message);
     } catch (const std::exception& e) {
         throw Error(std::string("cannot load: ") + e.what());
     }

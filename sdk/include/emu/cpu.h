@@ -12,6 +12,8 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <vector>
 
 #include "emu/device.h"
 
@@ -25,8 +27,18 @@ public:
     unsigned index() const { return index_; }
     void set_index(unsigned index) { index_ = index; }
 
-    // Architectural reset (the board's reset, or a PSCI CPU_ON).
+    // Architectural reset (the board's reset, or a PSCI CPU_ON). Then, if the board set a
+    // boot state, the CPU starts there instead of at its reset vector.
     virtual void reset() = 0;
+
+    // Where a boot loader leaves this CPU: the entry point and the first argument registers
+    // (ARM: r0, r1, r2...; Thumb entry when entry has bit 0 set). Applied by every reset().
+    struct BootState {
+        std::uint64_t entry = 0;
+        std::vector<std::uint64_t> args;
+    };
+    void set_boot_state(BootState state) { boot_state_ = std::move(state); }
+    const std::optional<BootState>& boot_state() const { return boot_state_; }
 
     // Called by interrupt sources (from any thread): wake the CPU's thread so it notices.
     // The accelerator installs the mechanism.
@@ -43,6 +55,7 @@ public:
     }
 
 private:
+    std::optional<BootState> boot_state_;
     unsigned index_ = 0;
     std::function<void()> kick_;
     std::atomic<bool> powered_{true};

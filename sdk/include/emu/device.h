@@ -23,6 +23,8 @@ public:
     void realize();
     // Run do_unrealize() if realized. Errors are not expected here and are not thrown.
     void unrealize();
+    // Return to the power-on state (a board reset). Realized devices only.
+    virtual void reset() {}
 
     // ---- Wiring, for boards that create devices by type name ----
     // Named GPIO/IRQ inputs and outputs (QEMU's qdev GPIOs). "" is the default name.
@@ -57,5 +59,8 @@ private:
     std::vector<GpioOut> gpio_out_;
     std::vector<MemoryRegion*> mmio_;
 };
+
+// Reset every realized device under root, parents before children, in insertion order.
+void reset_tree(Object& root);
 
 }  // namespace emu

@@ -13,6 +13,7 @@
 namespace emu {
 
 class Accelerator;
+class AddressSpace;
 class EventLoop;
 
 // What the generic options say about the machine (-m, -smp, -cpu, -kernel, ...).
@@ -45,6 +46,8 @@ public:
     // The accelerator used when -accel is not given ("tcg", "kvm"); "" = the board has no CPU.
     virtual std::string default_accel() const { return {}; }
     Accelerator* accelerator() const { return accelerator_; }
+    // The CPUs' view of physical memory (boards with CPUs provide it); devices do DMA here.
+    virtual AddressSpace* system_memory() { return nullptr; }
     void set_accelerator(Accelerator* accelerator) { accelerator_ = accelerator; }
     // Largest -smp the board accepts.
     virtual unsigned max_cpus() const { return 1; }

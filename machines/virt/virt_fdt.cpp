@@ -1,0 +1,114 @@
+// The device tree of the virt board, generated from what init() created; node names and
+// compatibles follow QEMU's for the same configuration.
+#include <cstdio>
+
+#include "virt_machine.h"
+#include "virt_map.h"
+
+namespace emu::virt {
+
+namespace {
+
+std::string node(const char* name, std::uint64_t base) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "/%s@%llx", name, static_cast<unsigned long long>(base));
+    return buf;
+}
+
+// <GIC_SPI n IRQ_TYPE_LEVEL_HIGH>
+std::vector<std::uint32_t> spi(unsigned n) { return {0, n, 4}; }
+
+}  // namespace
+
+Fdt VirtMachine::build_fdt() const {
+    Fdt fdt;
+    const unsigned ncpu = static_cast<unsigned>(cpus_.size());
+    fdt.set_string("/", "compatible", "linux,dummy-virt");
+    fdt.set_u32("/", "#address-cells", 2);
+    fdt.set_u32("/", "#size-cells", 2);
+    fdt.set_string("/", "model", "linux,dummy-virt");
+
+    // Clock for the PrimeCell devices.
+    fdt.add_node("/apb-pclk");
+    const std::uint32_t clock = fdt.set_phandle("/apb-pclk");
+    fdt.set_string("/apb-pclk", "compatible", "fixed-clock");
+    fdt.set_u32("/apb-pclk", "#clock-cells", 0);
+    fdt.set_u32("/apb-pclk", "clock-frequency", kApbClockHz);
+    fdt.set_string("/apb-pclk", "clock-output-names", "clk24mhz");
+
+    fdt.add_node("/psci");
+    fdt.set_strings("/psci", "compatible", {"arm,psci-1.0", "arm,psci-0.2", "arm,psci"});
+    fdt.set_string("/psci", "method", "hvc");
+    fdt.set_u32("/psci", "cpu_suspend", 0x84000001);
+    fdt.set_u32("/psci", "cpu_off", 0x84000002);
+    fdt.set_u32("/psci", "cpu_on", 0x84000003);
+    fdt.set_u32("/psci", "migrate", 0x84000005);
+
+    const std::string memory = node("memory", kRam.base);
+    fdt.add_node(memory);
+    fdt.set_string(memory, "device_type", "memory");
+    fdt.set_cells(memory, "reg", cells64({kRam.base, config().ram_size}));
+
+    fdt.add_node("/cpus");
+    fdt.set_u32("/cpus", "#address-cells", 1);
+    fdt.set_u32("/cpus", "#size-cells", 0);
+    for (unsigned i = 0; i < ncpu; ++i) {
+        const std::uint32_t mpidr = ((i / 8) << 8) | (i % 8);
+        char path[32];
+        std::snprintf(path, sizeof path, "/cpus/cpu@%x", mpidr);
+        fdt.add_node(path);
+        fdt.set_string(path, "device_type", "cpu");
+        fdt.set_string(path, "compatible", "arm," + cpu_type_);
+        fdt.set_u32(path, "reg", mpidr);
+        if (ncpu > 1) fdt.set_string(path, "enable-method", "psci");
+    }
+
+    const std::string gic = node("intc", kGicDistributor.base);
+    fdt.add_node(gic);
+    const std::uint32_t gic_phandle = fdt.set_phandle(gic);
+    fdt.set_string(gic, "compatible", "arm,cortex-a15-gic");
+    fdt.set_u32(gic, "#interrupt-cells", 3);
+    fdt.set_empty(gic, "interrupt-controller");
+    fdt.set_u32(gic, "#address-cells", 2);
+    fdt.set_u32(gic, "#size-cells", 2);
+    fdt.set_empty(gic, "ranges");
+    fdt.set_cells(gic, "reg", cells64({kGicDistributor.base, kGicDistributor.size, kGicCpuInterface.base,
+                                       kGicCpuInterface.size}));
+    fdt.set_u32("/", "interrupt-parent", gic_phandle);
+
+    // PPI flags: a mask of the CPUs the interrupt goes to, level-high.
+    const std::uint32_t ppi_flags = (((1u << ncpu) - 1) << 8) | 4;
+    fdt.add_node("/timer");
+    fdt.set_strings("/timer", "compatible", {"arm,armv7-timer"});
+    fdt.set_empty("/timer", "always-on");
+    fdt.set_cells("/timer", "interrupts", {1, kTimerSecurePpi, ppi_flags, 1, kTimerPhysPpi, ppi_flags, 1,
+                                           kTimerVirtPpi, ppi_flags, 1, kTimerHypPpi, ppi_flags});
+
+    const std::string uart = node("pl011", kUart.base);
+    fdt.add_node(uart);
+    fdt.set_strings(uart, "compatible", {"arm,pl011", "arm,primecell"});
+    fdt.set_cells(uart, "reg", cells64({kUart.base, kUart.size}));
+    fdt.set_cells(uart, "interrupts", spi(kUartSpi));
+    fdt.set_cells(uart, "clocks", {clock, clock});
+    fdt.set_strings(uart, "clock-names", {"uartclk", "apb_pclk"});
+
+    const std::string rtc = node("pl031", kRtc.base);
+    fdt.add_node(rtc);
+    fdt.set_strings(rtc, "compatible", {"arm,pl031", "arm,primecell"});
+    fdt.set_cells(rtc, "reg", cells64({kRtc.base, kRtc.size}));
+    fdt.set_cells(rtc, "interrupts", spi(kRtcSpi));
+    fdt.set_cells(rtc, "clocks", {clock});
+    fdt.set_string(rtc, "clock-names", "apb_pclk");
+
+    const std::string flash = node("flash", kFlash.base);
+    fdt.add_node(flash);
+    fdt.set_string(flash, "compatible", "cfi-flash");
+    fdt.set_cells(flash, "reg", cells64({kFlash.base, kFlash.size / 2, kFlash.base + kFlash.size / 2, kFlash.size / 2}));
+    fdt.set_u32(flash, "bank-width", 4);
+
+    fdt.add_node("/chosen");
+    fdt.set_string("/chosen", "stdout-path", uart);
+    return fdt;
+}
+
+}  // namespace emu::virt

@@ -1,0 +1,162 @@
+#include "virt_machine.h"
+
+#include <cstdio>
+#include <fstream>
+
+#include <emu/error.h>
+#include <emu/loader.h>
+#include <emu/plugin.h>
+#include <emu/property.h>
+
+#include "virt_map.h"
+
+namespace emu::virt {
+
+void VirtMachine::class_init(ClassBuilder<VirtMachine>& c) {
+    c.boolean("highmem", &VirtMachine::highmem_, false,
+              "place devices and RAM above 4 GiB (needs an LPAE CPU; not supported by 32-bit CPUs)");
+    c.string("dumpdtb", &VirtMachine::dumpdtb_, std::nullopt,
+             "write the generated device tree to this file and exit");
+}
+
+unsigned VirtMachine::max_cpus() const { return kMaxCpus; }
+
+Device& VirtMachine::create(const std::string& type, const std::string& name) {
+    return dynamic_cast<Device&>(add_child(name, registry().create(type)));
+}
+
+void VirtMachine::init() {
+    if (highmem_) throw Error("virt: highmem=on needs a CPU with LPAE; emu's ARM CPUs are 32-bit");
+    const MachineConfig& cfg = config();
+    if (cfg.ram_size > kRam.size)
+        throw Error("virt: -m " + std::to_string(cfg.ram_size >> 20) + "M is more than the 3072 MiB that fit below 4 GiB");
+
+    system_ = MemoryRegion::container("system", ~std::uint64_t(0));
+    memory_ = std::make_unique<AddressSpace>("memory", *system_);
+    ram_ = MemoryRegion::ram("virt.ram", cfg.ram_size);
+    system_->add_subregion(kRam.base, *ram_);
+    flash_ = MemoryRegion::rom("virt.flash", kFlash.size);
+    system_->add_subregion(kFlash.base, *flash_);
+
+    create_cpus();
+    create_gic();
+    create_uart();
+    create_rtc();
+
+    if (!dumpdtb_.empty()) {
+        std::vector<std::uint8_t> blob = build_fdt().blob();
+        std::ofstream out(dumpdtb_, std::ios::binary);
+        if (!out || !out.write(reinterpret_cast<const char*>(blob.data()), static_cast<std::streamsize>(blob.size())))
+            throw Error("virt: dumpdtb: cannot write " + dumpdtb_);
+        request_shutdown(0);
+        return;
+    }
+    if (cfg.kernel.empty() && cfg.bios.empty() && !cfg.start_paused)
+        throw Error("virt: nothing to run: give -kernel or -bios");
+    load_images();
+}
+
+void VirtMachine::create_cpus() {
+    const MachineConfig& cfg = config();
+    cpu_type_ = cfg.cpu_model.empty() ? "cortex-a15" : cfg.cpu_model;
+    const Type* type = registry().find(cpu_type_);
+    if (!type) registry().get(cpu_type_);  // throws, naming the plugin that provides it if known
+    if (!type->is_a("arm-cpu") || type->abstract())
+        throw Error("virt: -cpu " + cpu_type_ + " is not an ARM CPU model (-cpu help lists them)");
+    for (unsigned i = 0; i < cfg.smp_cpus; ++i) {
+        auto& cpu = dynamic_cast<Cpu&>(create(cpu_type_, "cpu[" + std::to_string(i) + "]"));
+        cpu.set_index(i);
+        // QEMU's virt groups CPUs in clusters of 8 (Aff1) of up to 8 (Aff0).
+        cpu.set_property("mp-affinity", std::to_string(((i / 8) << 8) | (i % 8)));
+        cpu.set_property("psci-conduit", "hvc");
+        cpu.set_property("start-powered-off", i > 0 ? "on" : "off");
+        cpu.realize();
+        accelerator()->add_cpu(cpu);
+        cpus_.push_back(&cpu);
+    }
+}
+
+void VirtMachine::create_gic() {
+    gic_ = &create("arm_gic", "gic");
+    gic_->set_property("num-cpu", std::to_string(cpus_.size()));
+    gic_->set_property("num-irq", std::to_string(kGicIrqs));
+    gic_->realize();
+    system_->add_subregion(kGicDistributor.base, gic_->mmio(0));
+    system_->add_subregion(kGicCpuInterface.base, gic_->mmio(1));
+    for (unsigned i = 0; i < cpus_.size(); ++i) {
+        gic_->connect_gpio_out("irq", i, cpus_[i]->gpio_in("irq", 0));
+        gic_->connect_gpio_out("fiq", i, cpus_[i]->gpio_in("fiq", 0));
+        // CPU timer outputs: 0 = non-secure physical (PPI 14), 1 = virtual (PPI 11).
+        cpus_[i]->connect_gpio_out("timer", 0, gic_->gpio_in("ppi", i * 32 + 16 + kTimerPhysPpi));
+        cpus_[i]->connect_gpio_out("timer", 1, gic_->gpio_in("ppi", i * 32 + 16 + kTimerVirtPpi));
+    }
+}
+
+void VirtMachine::create_uart() {
+    Device& uart = create("pl011", "uart");
+    if (!config().serial.empty() && !config().serial[0].empty()) uart.set_property("chardev", config().serial[0]);
+    uart.realize();
+    system_->add_subregion(kUart.base, uart.mmio(0));
+    uart.connect_gpio_out("", 0, gic_->gpio_in("", kUartSpi));
+}
+
+void VirtMachine::create_rtc() {
+    Device& rtc = create("pl031", "rtc");
+    rtc.realize();
+    system_->add_subregion(kRtc.base, rtc.mmio(0));
+    rtc.connect_gpio_out("", 0, gic_->gpio_in("", kRtcSpi));
+}
+
+void VirtMachine::load_images() {
+    const MachineConfig& cfg = config();
+    Fdt fdt = [&] {
+        if (cfg.dtb.empty()) return build_fdt();
+        try {
+            return Fdt(read_file(cfg.dtb, "-dtb"));
+        } catch (const Error& e) {
+            throw Error("-dtb " + cfg.dtb + ": " + e.what());
+        }
+    }();
+    if (!cfg.bios.empty()) {
+        if (!cfg.kernel.empty()) throw Error("virt: -kernel together with -bios needs fw_cfg, which this board does not have yet");
+        std::vector<std::uint8_t> firmware = read_file(cfg.bios, "-bios");
+        if (firmware.size() > kFlash.size / 2)
+            throw Error("-bios " + cfg.bios + ": " + std::to_string(firmware.size()) + " bytes do not fit in the 64 MiB flash");
+        load_bytes(*memory_, kFlash.base, firmware, "-bios " + cfg.bios);
+        // Firmware finds the tree at the start of RAM, as on QEMU.
+        std::vector<std::uint8_t> blob = fdt.blob();
+        load_bytes(*memory_, kRam.base, blob, "device tree");
+        for (Cpu* cpu : cpus_) cpu->set_property("reset-address", std::to_string(kFlash.base));
+        return;
+    }
+    if (cfg.kernel.empty()) return;
+    ArmKernelConfig kernel{kRam.base, cfg.ram_size, cfg.kernel, cfg.initrd, cfg.append};
+    ArmBootPlan plan = arm_load_kernel(*memory_, kernel);
+    if (plan.is_linux) arm_load_dtb(*memory_, fdt, kernel, plan);
+    cpus_[0]->set_boot_state({plan.entry, plan.is_linux ? plan.boot_args() : std::vector<std::uint64_t>{}});
+    cpus_[0]->reset();
+}
+
+void VirtMachine::reset() {
+    reset_tree(*this);
+    for (std::size_t i = 0; i < cpus_.size(); ++i) cpus_[i]->set_powered(i == 0);
+    load_images();  // the guest may have overwritten the kernel, initrd and tree
+}
+
+const char* const kNeeds[] = {"cortex-a15=cpu_arm", "arm_gic=gic", "pl011=pl011", "pl031=pl031", "tcg=tcg", nullptr};
+
+namespace {
+
+void register_types(TypeBatch& types) {
+    types.add({.name = "virt",
+               .parent = "machine",
+               .description = "QEMU 32-bit ARM Virtual Machine (GICv2, PL011, PL031, PSCI)",
+               .factory = factory_of<VirtMachine>(),
+               .class_init = class_init_of<VirtMachine>(&VirtMachine::class_init)});
+}
+
+}  // namespace
+
+}  // namespace emu::virt
+
+EMU_PLUGIN_WITH_NEEDS(virt, "0.1.0", "The ARM virt board", "MIT", emu::virt::register_types, emu::virt::kNeeds);

@@ -1,0 +1,53 @@
+// The cortex-a15 CPU device: ArmCore behind the SDK's SoftwareCpu interface.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include <emu/cpu.h>
+#include <emu/event_loop.h>
+
+#include "arm_core.h"
+
+namespace emu::arm {
+
+enum class PsciConduit { None, Hvc, Smc };
+
+class CortexA15 final : public SoftwareCpu {
+public:
+    static void class_init(ClassBuilder<CortexA15>& c);
+
+    // SoftwareCpu
+    void reset() override;
+    ExecResult execute(std::uint64_t budget) override;
+    bool has_work() const override;
+    void stop_execution() override;
+    std::uint64_t instructions_executed() const override;
+
+    ArmCore& core() { return *core_; }
+    std::uint32_t mpidr() const { return 0x80000000u | affinity_; }
+    // Every realized cortex-a15 of the same machine (PSCI CPU_ON looks targets up here).
+    std::vector<CortexA15*> siblings() const;
+
+protected:
+    void do_realize() override;
+    void do_unrealize() override;
+
+private:
+    std::uint64_t counter_now() const;
+    void update_timer_outputs();  // under the big lock
+
+    std::uint32_t affinity_ = 0;
+    std::uint32_t reset_address_ = 0;
+    std::uint64_t cntfrq_ = 62500000;
+    bool start_powered_off_ = false;
+    PsciConduit psci_ = PsciConduit::None;
+
+    std::unique_ptr<ArmCore> core_;
+    std::vector<IrqLine> timer_lines_ = std::vector<IrqLine>(2);  // 0: CNTP (non-secure), 1: CNTV
+    bool timer_levels_[2] = {false, false};
+    std::unique_ptr<Timer> timer_wakeup_;
+    EventLoop* loop_ = nullptr;
+};
+
+}  // namespace emu::arm
