@@ -100,6 +100,12 @@ Fdt VirtMachine::build_fdt() const {
     fdt.set_cells(rtc, "clocks", {clock});
     fdt.set_string(rtc, "clock-names", "apb_pclk");
 
+    const std::string fw_cfg = node("fw-cfg", kFwCfg.base);
+    fdt.add_node(fw_cfg);
+    fdt.set_string(fw_cfg, "compatible", "qemu,fw-cfg-mmio");
+    fdt.set_cells(fw_cfg, "reg", cells64({kFwCfg.base, kFwCfg.size}));
+    fdt.set_empty(fw_cfg, "dma-coherent");
+
     const std::string flash = node("flash", kFlash.base);
     fdt.add_node(flash);
     fdt.set_string(flash, "compatible", "cfi-flash");

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include <emu/error.h>
+#include <emu/fw_cfg.h>
 #include <emu/loader.h>
 #include <emu/plugin.h>
 #include <emu/property.h>
@@ -42,6 +43,7 @@ void VirtMachine::init() {
     create_gic();
     create_uart();
     create_rtc();
+    create_fw_cfg();
 
     if (!dumpdtb_.empty()) {
         std::vector<std::uint8_t> blob = build_fdt().blob();
@@ -53,6 +55,7 @@ void VirtMachine::init() {
     }
     if (cfg.kernel.empty() && cfg.bios.empty() && !cfg.start_paused)
         throw Error("virt: nothing to run: give -kernel or -bios");
+    if (!cfg.bios.empty()) add_boot_files_to_fw_cfg();
     load_images();
 }
 
@@ -107,6 +110,31 @@ void VirtMachine::create_rtc() {
     rtc.connect_gpio_out("", 0, gic_->gpio_in("", kRtcSpi));
 }
 
+void VirtMachine::create_fw_cfg() {
+    auto& fw = dynamic_cast<FwCfg&>(create("fw_cfg-mmio", "fw_cfg"));
+    fw.realize();
+    system_->add_subregion(kFwCfg.base, fw.mmio(0));
+    fw.add_u16(FwCfg::kNbCpus, static_cast<std::uint16_t>(cpus_.size()));
+    fw_cfg_ = &fw;
+}
+
+// With firmware, the kernel, initrd and command line go to the firmware through fw_cfg (U-Boot's
+// "qfw load"), as on QEMU.
+void VirtMachine::add_boot_files_to_fw_cfg() {
+    const MachineConfig& cfg = config();
+    if (cfg.kernel.empty()) return;
+    std::vector<std::uint8_t> kernel = read_file(cfg.kernel, "-kernel");
+    fw_cfg_->add_u32(FwCfg::kKernelSize, static_cast<std::uint32_t>(kernel.size()));
+    fw_cfg_->add_bytes(FwCfg::kKernelData, std::move(kernel));
+    if (!cfg.initrd.empty()) {
+        std::vector<std::uint8_t> initrd = read_file(cfg.initrd, "-initrd");
+        fw_cfg_->add_u32(FwCfg::kInitrdSize, static_cast<std::uint32_t>(initrd.size()));
+        fw_cfg_->add_bytes(FwCfg::kInitrdData, std::move(initrd));
+    }
+    fw_cfg_->add_u32(FwCfg::kCmdlineSize, static_cast<std::uint32_t>(cfg.append.size() + 1));
+    fw_cfg_->add_string(FwCfg::kCmdlineData, cfg.append);
+}
+
 void VirtMachine::load_images() {
     const MachineConfig& cfg = config();
     Fdt fdt = [&] {
@@ -118,7 +146,6 @@ void VirtMachine::load_images() {
         }
     }();
     if (!cfg.bios.empty()) {
-        if (!cfg.kernel.empty()) throw Error("virt: -kernel together with -bios needs fw_cfg, which this board does not have yet");
         std::vector<std::uint8_t> firmware = read_file(cfg.bios, "-bios");
         if (firmware.size() > kFlash.size / 2)
             throw Error("-bios " + cfg.bios + ": " + std::to_string(firmware.size()) + " bytes do not fit in the 64 MiB flash");
@@ -143,7 +170,8 @@ void VirtMachine::reset() {
     load_images();  // the guest may have overwritten the kernel, initrd and tree
 }
 
-const char* const kNeeds[] = {"cortex-a15=cpu_arm", "arm_gic=gic", "pl011=pl011", "pl031=pl031", "tcg=tcg", nullptr};
+const char* const kNeeds[] = {"cortex-a15=cpu_arm", "arm_gic=gic",  "pl011=pl011",
+                              "pl031=pl031",      "fw_cfg-mmio=fw_cfg", "tcg=tcg", nullptr};
 
 namespace {
 

@@ -12,6 +12,10 @@
 #include <emu/memory.h>
 #include <emu/property.h>
 
+namespace emu {
+class FwCfg;
+}
+
 namespace emu::virt {
 
 class VirtMachine final : public Machine {
@@ -36,6 +40,8 @@ private:
     void create_gic();
     void create_uart();
     void create_rtc();
+    void create_fw_cfg();
+    void add_boot_files_to_fw_cfg();
     void load_images();
 
     bool highmem_ = false;
@@ -47,6 +53,7 @@ private:
     std::unique_ptr<AddressSpace> memory_;
     std::vector<Cpu*> cpus_;
     Device* gic_ = nullptr;
+    FwCfg* fw_cfg_ = nullptr;
     std::string cpu_type_;
 };
 
