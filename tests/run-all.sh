@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 
 tests/setup/install-deps.sh
+tests/setup/fetch-guests.sh
 cmake -S . -B "$build" -G Ninja -DEMU_WERROR=ON
 cmake --build "$build"
 ctest --test-dir "$build" --output-on-failure -j2

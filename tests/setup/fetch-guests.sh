@@ -9,6 +9,7 @@
 set -euo pipefail
 cache=${1:-${EMU_GUEST_DIR:-$HOME/.cache/emu/guests}}
 mkdir -p "$cache"
+script_dir=$(cd "$(dirname "$0")" && pwd)
 cd "$cache"
 
 sudo=""
@@ -48,3 +49,4 @@ if [ ! -f /usr/lib/u-boot/qemu_arm/u-boot.bin ]; then
 fi
 
 echo "fetch-guests: guests in $cache (kernel $(basename "$(readlink armhf/zImage)"))"
+"$script_dir/make-initramfs.sh" "$cache" >/dev/null

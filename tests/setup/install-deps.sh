@@ -4,11 +4,14 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build ccache pkg-config python3
+  build-essential cmake ninja-build ccache pkg-config python3 cpio
   libboost-dev libboost-filesystem-dev libboost-program-options-dev
   libglib2.0-dev libgtest-dev libgmock-dev linux-libc-dev
   libfdt-dev libslirp-dev device-tree-compiler
   hyperfine
+  # ARM guests and their references: bare-metal toolchain, Debian's QEMU (peer for the
+  # differential tests and benchmarks), U-Boot's qemu builds.
+  gcc-arm-none-eabi binutils-arm-none-eabi qemu-user qemu-system-arm u-boot-qemu
 )
 
 missing=()

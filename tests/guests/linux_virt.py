@@ -1,0 +1,59 @@
+"""Debian's armhf kernel (linux-image-*-armmp) with a busybox initramfs on emu -M virt: boots
+to a shell, sees its CPUs and memory, finds the RTC (and the PCIe host bridge once the board
+has it), `poweroff -f` ends emu with status 0, and `reboot -f` boots the kernel again.
+
+Usage: linux_virt.py EMU [--smp N] [--memory MiB] [--reboot]
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from console import Console, GuestError, skip  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("emu")
+    parser.add_argument("--smp", default="1")
+    parser.add_argument("--memory", default="256")
+    parser.add_argument("--reboot", action="store_true")
+    parser.add_argument("--guests", default=os.environ.get("EMU_GUEST_DIR", os.path.expanduser("~/.cache/emu/guests")))
+    args = parser.parse_args()
+    zimage = os.path.join(args.guests, "armhf", "zImage")
+    initrd = os.path.join(args.guests, "armhf", "initramfs.cpio.gz")
+    for f in (zimage, initrd):
+        if not os.path.exists(f):
+            skip(f"{f} not found (run tests/setup/fetch-guests.sh)")
+
+    console = Console([args.emu, "-M", "virt", "-smp", args.smp, "-m", args.memory, "-kernel", zimage,
+                       "-initrd", initrd, "-append", "console=ttyAMA0 panic=-1", "-nographic"])
+    try:
+        boots = 2 if args.reboot else 1
+        for boot in range(boots):
+            console.expect("Linux version", 60)
+            reached = console.expect(f"emu-init: reached init", 300)
+            console.expect(f"{args.smp} cpu(s)", 5)
+            print(f"boot {boot + 1}: init reached after {reached:.1f}s")
+            console.expect("guest# ", 30)
+            console.send("grep MemTotal /proc/meminfo\n")
+            console.expect("MemTotal:", 10)
+            console.send("dmesg | grep -c rtc-pl031\n")
+            console.expect("guest# ", 10)
+            if boot + 1 < boots:
+                console.send("reboot -f\n")
+        console.send("poweroff -f\n")
+        status = console.wait_exit(60)
+        if status != 0:
+            raise GuestError(f"emu exited with {status} after poweroff -f, expected 0\n{console.tail()}")
+        print("poweroff -f ended emu with status 0")
+    except GuestError as e:
+        print(f"FAILED: {e}")
+        return 1
+    finally:
+        console.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
