@@ -83,7 +83,12 @@ void print_types(const TypeRegistry& registry, std::string_view base, std::strin
                  std::ostream& out) {
     auto types = registry.find(base) ? registry.subtypes(base, true, true) : std::vector<const Type*>{};
     out << heading << ":\n";
-    for (const Type* t : types) out << pad(t->name(), 20) << " " << t->description() << "\n";
+    // Back ends are typed by their short name (-netdev user, -chardev file): show that one.
+    const std::string prefix = std::string(base) + "-";
+    for (const Type* t : types) {
+        const bool short_name = t->name().rfind(prefix, 0) == 0 && (base == "netdev" || base == "chardev");
+        out << pad(short_name ? t->name().substr(prefix.size()) : t->name(), 20) << " " << t->description() << "\n";
+    }
     if (types.empty()) out << "  (none: no loaded plugin provides one)\n";
 }
 

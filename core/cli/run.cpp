@@ -315,11 +315,20 @@ int run(int argc, const char* const* argv) {
             return 0;
         }
         for (auto [kind, list] : {std::pair{"netdev", &options.netdevs}, std::pair{"chardev", &options.chardevs}}) {
-            for (const std::string& item : *list)
-                if (item == "help" || item == "?") {
+            for (const std::string& item : *list) {
+                KeyValues kv = parse_keyval(item, "type");
+                if (!kv.help) continue;
+                if (auto backend = kv.find("type")) {
+                    const std::string type_name = std::string(kind) + "-" + *backend;
+                    if (!registry.find(type_name))
+                        throw Error("-" + std::string(kind) + " " + item + ": no " + kind + " back end '" +
+                                    *backend + "' (-" + kind + " help lists them)");
+                    print_properties(registry.get(type_name), std::cout);
+                } else {
                     print_types(registry, kind, std::string("Available ") + kind + " back ends", std::cout);
-                    return 0;
                 }
+                return 0;
+            }
         }
         Emulator emulator(options, registry);
         return emulator.run();

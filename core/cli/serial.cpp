@@ -32,7 +32,10 @@ std::string socket_flags(const std::string& flags) {
 SerialTarget parse_serial(const std::string& spec, const std::string& id) {
     if (spec == "none") return {std::nullopt, ""};
     if (starts_with(spec, "chardev:")) return {std::nullopt, spec.substr(8)};
-    if (spec == "stdio" || spec == "mon:stdio") return {"stdio,id=" + id, id};
+    if (spec == "stdio") return {"stdio,id=" + id, id};
+    // QEMU's mon:stdio multiplexes the monitor; emu has none, but keeps its Ctrl-C semantics:
+    // the key goes to the guest.
+    if (spec == "mon:stdio") return {"stdio,id=" + id + ",signal=off", id};
     if (spec == "null" || spec == "pty") return {spec + ",id=" + id, id};
     if (starts_with(spec, "file:")) return {"file,id=" + id + ",path=" + spec.substr(5), id};
     if (starts_with(spec, "unix:")) {
@@ -50,7 +53,10 @@ SerialTarget parse_serial(const std::string& spec, const std::string& id) {
         std::size_t colon = address.rfind(':');
         if (colon == std::string::npos) throw Error("-serial " + spec + ": expected tcp:HOST:PORT");
         std::string host = address.substr(0, colon);
-        return {"socket,id=" + id + ",host=" + (host.empty() ? "127.0.0.1" : host) +
+        const bool server = rest.find(",server") != std::string::npos;
+        // tcp::PORT: a server listens on every address (as QEMU), a client goes to this host.
+        if (host.empty()) host = server ? "0.0.0.0" : "127.0.0.1";
+        return {"socket,id=" + id + ",host=" + host +
                     ",port=" + address.substr(colon + 1) +
                     (comma == std::string::npos ? "" : socket_flags(rest.substr(comma + 1))),
                 id};

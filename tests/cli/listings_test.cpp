@@ -155,12 +155,21 @@ TEST(NetdevHelp, ListsBackEnds) {
     const auto out = lines(r.out);
     ASSERT_FALSE(out.empty());
     EXPECT_EQ(out.front(), "Available netdev back ends:");
-    const int testnet = find_line(out, "netdev-testnet ", true);
+    // Listed by the name -netdev takes ("testnet"), not the type name ("netdev-testnet").
+    const int testnet = find_line(out, "testnet ", true);
     ASSERT_GE(testnet, 0) << r.out;
     EXPECT_TRUE(contains(out[testnet], "a test network back end")) << out[testnet];
     // Neither the abstract base nor devices.
     EXPECT_EQ(find_line(out, "netdev ", true), -1) << r.out;
+    EXPECT_FALSE(contains(r.out, "netdev-testnet")) << r.out;
     EXPECT_FALSE(contains(r.out, "test-device")) << r.out;
+}
+
+TEST(NetdevHelp, BackEndPropertiesByShortName) {
+    const RunResult r = listing(with_testkit({"-netdev", "testnet,help"}));
+    EXPECT_EQ(lines(r.out).front(), "There are no options for netdev-testnet.") << r.out;
+    const RunResult bad = run_emu(with_testkit({"-netdev", "nosuch,help"}));
+    EXPECT_EQ(bad.err, "emu: -netdev nosuch,help: no netdev back end 'nosuch' (-netdev help lists them)\n");
 }
 
 TEST(NetdevHelp, QuestionMarkIsHelpToo) {
