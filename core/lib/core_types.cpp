@@ -2,6 +2,7 @@
 
 #include "emu/device.h"
 #include "emu/machine.h"
+#include "emu/pci.h"
 #include "emu/property.h"
 
 namespace emu {
@@ -75,6 +76,7 @@ void register_core_types(TypeRegistry& registry) {
               .description = "empty machine (no CPU, no devices)",
               .factory = factory_of<NoneMachine>()});
     registry.register_batch(core, "core");
+    register_pci_types(registry);  // the PCI core is part of the SDK's device kit
 }
 
 }  // namespace emu

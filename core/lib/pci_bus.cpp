@@ -220,15 +220,5 @@ void register_pci_types(TypeRegistry& registry) {
     registry.register_batch(batch, "core");
 }
 
-namespace {
-
-// The process registry has the PCI types before any plugin loads, so device plugins can name
-// "pci-device" as their parent. (Registries built by tests call register_pci_types.)
-[[maybe_unused]] const bool pci_types_registered = [] {
-    register_pci_types(TypeRegistry::global());
-    return true;
-}();
-
-}  // namespace
 
 }  // namespace emu
