@@ -106,6 +106,33 @@ Fdt VirtMachine::build_fdt() const {
     fdt.set_cells(fw_cfg, "reg", cells64({kFwCfg.base, kFwCfg.size}));
     fdt.set_empty(fw_cfg, "dma-coherent");
 
+    const std::string pcie = node("pcie", kPcieMmio.base);
+    fdt.add_node(pcie);
+    fdt.set_string(pcie, "compatible", "pci-host-ecam-generic");
+    fdt.set_string(pcie, "device_type", "pci");
+    fdt.set_u32(pcie, "#address-cells", 3);
+    fdt.set_u32(pcie, "#size-cells", 2);
+    fdt.set_u32(pcie, "#interrupt-cells", 1);
+    fdt.set_cells(pcie, "bus-range", {0, static_cast<std::uint32_t>(kPcieEcam.size / (1 << 20)) - 1});
+    fdt.set_u32(pcie, "linux,pci-domain", 0);
+    fdt.set_empty(pcie, "dma-coherent");
+    fdt.set_cells(pcie, "reg", cells64({kPcieEcam.base, kPcieEcam.size}));
+    // I/O space at bus address 0; 32-bit memory identity-mapped.
+    fdt.set_cells(pcie, "ranges", {0x01000000, 0, 0, 0, static_cast<std::uint32_t>(kPciePio.base), 0,
+                                   static_cast<std::uint32_t>(kPciePio.size), 0x02000000, 0,
+                                   static_cast<std::uint32_t>(kPcieMmio.base), 0,
+                                   static_cast<std::uint32_t>(kPcieMmio.base), 0,
+                                   static_cast<std::uint32_t>(kPcieMmio.size)});
+    std::vector<std::uint32_t> map;
+    for (std::uint32_t slot = 0; slot < 4; ++slot)
+        for (std::uint32_t pin = 0; pin < 4; ++pin) {
+            const std::uint32_t child[] = {slot << 11, 0, 0, pin + 1, gic_phandle, 0, 0,
+                                           0, kPcieSpi + (pin + slot) % 4, 4};
+            map.insert(map.end(), std::begin(child), std::end(child));
+        }
+    fdt.set_cells(pcie, "interrupt-map", map);
+    fdt.set_cells(pcie, "interrupt-map-mask", {0x1800, 0, 0, 7});
+
     const std::string flash = node("flash", kFlash.base);
     fdt.add_node(flash);
     fdt.set_string(flash, "compatible", "cfi-flash");

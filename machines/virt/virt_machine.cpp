@@ -44,6 +44,7 @@ void VirtMachine::init() {
     create_uart();
     create_rtc();
     create_fw_cfg();
+    create_pcie();
 
     if (!dumpdtb_.empty()) {
         std::vector<std::uint8_t> blob = build_fdt().blob();
@@ -110,6 +111,19 @@ void VirtMachine::create_rtc() {
     rtc.connect_gpio_out("", 0, gic_->gpio_in("", kRtcSpi));
 }
 
+// The generic PCIe host: ECAM, the 32-bit MMIO window (bus address == CPU physical address),
+// the I/O window, and INTA-D on SPIs 3-6 (the bridge swizzles by slot).
+void VirtMachine::create_pcie() {
+    Device& pcie = create("gpex-pcihost", "pcie");
+    pcie.set_property("ecam-size", std::to_string(kPcieEcam.size));
+    pcie.realize();
+    system_->add_subregion(kPcieEcam.base, pcie.mmio(0));
+    pcie_mmio_ = MemoryRegion::alias("pcie-mmio", pcie.mmio(1), kPcieMmio.base, kPcieMmio.size);
+    system_->add_subregion(kPcieMmio.base, *pcie_mmio_);
+    system_->add_subregion(kPciePio.base, pcie.mmio(2));
+    for (unsigned i = 0; i < 4; ++i) pcie.connect_gpio_out("", i, gic_->gpio_in("", kPcieSpi + i));
+}
+
 void VirtMachine::create_fw_cfg() {
     auto& fw = dynamic_cast<FwCfg&>(create("fw_cfg-mmio", "fw_cfg"));
     fw.realize();
@@ -171,7 +185,7 @@ void VirtMachine::reset() {
 }
 
 const char* const kNeeds[] = {"cortex-a15=cpu_arm", "arm_gic=gic",  "pl011=pl011",
-                              "pl031=pl031",      "fw_cfg-mmio=fw_cfg", "tcg=tcg", nullptr};
+                              "pl031=pl031",      "fw_cfg-mmio=fw_cfg", "gpex-pcihost=gpex", "tcg=tcg", nullptr};
 
 namespace {
 

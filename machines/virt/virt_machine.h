@@ -41,6 +41,7 @@ private:
     void create_uart();
     void create_rtc();
     void create_fw_cfg();
+    void create_pcie();
     void add_boot_files_to_fw_cfg();
     void load_images();
 
@@ -50,6 +51,7 @@ private:
     std::unique_ptr<MemoryRegion> system_;
     std::unique_ptr<MemoryRegion> ram_;
     std::unique_ptr<MemoryRegion> flash_;
+    std::unique_ptr<MemoryRegion> pcie_mmio_;
     std::unique_ptr<AddressSpace> memory_;
     std::vector<Cpu*> cpus_;
     Device* gic_ = nullptr;
