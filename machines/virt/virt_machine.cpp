@@ -167,7 +167,8 @@ void VirtMachine::load_images() {
         // Firmware finds the tree at the start of RAM, as on QEMU.
         std::vector<std::uint8_t> blob = fdt.blob();
         load_bytes(*memory_, kRam.base, blob, "device tree");
-        for (Cpu* cpu : cpus_) cpu->set_property("reset-address", std::to_string(kFlash.base));
+        cpus_[0]->set_boot_state({kFlash.base, {}});
+        cpus_[0]->reset();
         return;
     }
     if (cfg.kernel.empty()) return;

@@ -7,11 +7,20 @@
 
 #include "psci.h"
 
+#include <cstdio>
+#include <mutex>
+
 namespace emu::arm {
 
 namespace {
 constexpr std::uint64_t kNsPerSecond = 1000000000;
+
+// a * b / c without overflow for the ranges used here (ns and counter ticks).
+std::uint64_t scale(std::uint64_t a, std::uint64_t b, std::uint64_t c) {
+    const std::uint64_t q = a / c, r = a % c;
+    return q * b + r * b / c;
 }
+}  // namespace
 
 void CortexA15::class_init(ClassBuilder<CortexA15>& c) {
     c.integer("mp-affinity", &CortexA15::affinity_, std::uint32_t{0},
@@ -30,8 +39,8 @@ void CortexA15::class_init(ClassBuilder<CortexA15>& c) {
 
 std::uint64_t CortexA15::counter_now() const {
     // The counter runs on the virtual clock, so it stops while the machine is paused.
-    const auto ns = static_cast<unsigned __int128>(loop_->now(ClockType::Virtual));
-    return static_cast<std::uint64_t>(ns * cntfrq_ / kNsPerSecond);
+    const ClockNs ns = loop_->now(ClockType::Virtual);
+    return scale(static_cast<std::uint64_t>(ns < 0 ? 0 : ns), cntfrq_, kNsPerSecond);
 }
 
 void CortexA15::do_realize() {
@@ -53,6 +62,7 @@ void CortexA15::do_realize() {
         return conduit && psci_call(*this);
     };
     core_ = std::make_unique<ArmCore>(*board->system_memory(), config);
+    setup_trace(board->config());
     timer_wakeup_ = std::make_unique<Timer>(*loop_, ClockType::Virtual, [this] { update_timer_outputs(); });
     init_gpio_in("irq", 1, [this](unsigned, bool level) {
         core_->set_irq(level);
@@ -65,6 +75,37 @@ void CortexA15::do_realize() {
     init_gpio_out("timer", &timer_lines_);
     set_powered(!start_powered_off_);
     reset();
+}
+
+// -d in_asm,int,exec [-D file]: trace lines go to the file (shared by all CPUs) or stderr.
+void CortexA15::setup_trace(const MachineConfig& config) {
+    if (config.trace.empty()) return;
+    auto has = [&](std::string_view item) {
+        std::string_view items = config.trace;
+        while (!items.empty()) {
+            const auto comma = items.find(',');
+            if (items.substr(0, comma) == item) return true;
+            if (comma == std::string_view::npos) break;
+            items.remove_prefix(comma + 1);
+        }
+        return false;
+    };
+    static std::mutex trace_mutex;
+    static std::FILE* trace_file = nullptr;
+    {
+        std::lock_guard lock(trace_mutex);
+        if (!trace_file) {
+            trace_file = config.trace_file.empty() ? stderr : std::fopen(config.trace_file.c_str(), "w");
+            if (!trace_file) throw Error("-D " + config.trace_file + ": cannot open for writing");
+        }
+    }
+    const unsigned cpu = index();
+    core_->set_trace(
+        [cpu](const std::string& line) {
+            std::lock_guard lock(trace_mutex);
+            std::fprintf(trace_file, "cpu%u: %s\n", cpu, line.c_str());
+        },
+        has("in_asm"), has("int"), has("exec"));
 }
 
 void CortexA15::do_unrealize() {
@@ -116,8 +157,9 @@ void CortexA15::update_timer_outputs() {
         timer_wakeup_->cancel();
         return;
     }
-    const auto ns = static_cast<unsigned __int128>(deadline) * kNsPerSecond / cntfrq_;
-    const ClockNs when = ns > static_cast<unsigned __int128>(INT64_MAX) ? INT64_MAX : static_cast<ClockNs>(ns);
+    const std::uint64_t ns = deadline >= (std::uint64_t{1} << 62) / 16 ? std::uint64_t{1} << 62
+                                                                      : scale(deadline, kNsPerSecond, cntfrq_);
+    const ClockNs when = static_cast<ClockNs>(ns);
     if (!timer_wakeup_->armed() || timer_wakeup_->deadline() != when) timer_wakeup_->arm(when + 1);
 }
 

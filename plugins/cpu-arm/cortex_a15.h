@@ -6,6 +6,8 @@
 
 #include <emu/cpu.h>
 #include <emu/event_loop.h>
+#include <emu/machine.h>
+#include <emu/property.h>
 
 #include "arm_core.h"
 
@@ -35,6 +37,7 @@ protected:
 
 private:
     std::uint64_t counter_now() const;
+    void setup_trace(const MachineConfig& config);
     void update_timer_outputs();  // under the big lock
 
     std::uint32_t affinity_ = 0;
