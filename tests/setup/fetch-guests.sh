@@ -27,8 +27,10 @@ if ! have_deb linux-image-armmp-stub || ! have_deb busybox-static; then
   $sudo apt-get update -q >/dev/null 2>&1 || true
   kernel_pkg=$(apt-cache depends linux-image-armmp:armhf 2>/dev/null | sed -n 's/.*Depends: \(linux-image-[0-9].*-armmp\).*/\1/p' | head -n1)
   [ -n "$kernel_pkg" ] || { echo "fetch-guests: cannot resolve linux-image-armmp:armhf" >&2; exit 1; }
-  # (apt warns that it downloads unsandboxed into a root-owned cache: expected here)
-  apt-get download -q "$kernel_pkg:armhf" busybox-static:armhf 2>&1 | grep -v "unsandboxed" >&2 || true
+  if ! apt-get download -q "$kernel_pkg:armhf" busybox-static:armhf > download.log 2>&1; then
+    cat download.log >&2
+    exit 1
+  fi
   touch linux-image-armmp-stub_0.deb
 fi
 
