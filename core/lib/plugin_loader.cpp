@@ -3,10 +3,14 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+
+#include <elf.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <fstream>
 #include <memory>
 
-#include <boost/dll/library_info.hpp>
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
 
@@ -27,24 +31,67 @@ std::vector<std::unique_ptr<boost::dll::shared_library>>& loaded_libraries() {
     return *libraries;
 }
 
-bool is_elf(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    char magic[4] = {};
-    return in.read(magic, 4) && std::memcmp(magic, "\x7f" "ELF", 4) == 0;
+// Reads exactly size bytes at offset, or returns false.
+bool read_at(int fd, std::uint64_t offset, void* buffer, std::size_t size) {
+    auto* out = static_cast<char*>(buffer);
+    while (size > 0) {
+        const ssize_t n = ::pread(fd, out, size, static_cast<off_t>(offset));
+        if (n <= 0) return false;
+        out += n;
+        offset += static_cast<std::uint64_t>(n);
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
 }
 
-// Vet the file without running any of its code: it must be an ELF that exports the descriptor.
+// Vet the file without running any of its code: it must be a 64-bit ELF shared object whose
+// dynamic symbol table defines the descriptor. Only .dynsym is consulted (what dlopen sees),
+// so stripped plugins, as distributions ship them, pass; every offset is bounds-checked.
 void check_exports_descriptor(const fs::path& file) {
-    if (!is_elf(file)) throw Error("not an ELF shared object");
-    std::vector<std::string> symbols;
-    try {
-        boost::dll::library_info info(boost::dll::fs::path(file.string()), false);
-        symbols = info.symbols();
-    } catch (const std::exception& e) {
-        throw Error(std::string("cannot read the ELF file: ") + e.what());
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw Error(std::string("cannot open: ") + std::strerror(errno));
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) throw Error(std::string("cannot stat: ") + std::strerror(errno));
+    const auto file_size = static_cast<std::uint64_t>(st.st_size);
+
+    Elf64_Ehdr eh{};
+    if (!read_at(fd, 0, &eh, sizeof eh) || std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0)
+        throw Error("not an ELF shared object");
+    if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_X86_64)
+        throw Error("not a 64-bit x86 shared object (built for another architecture?)");
+    if (eh.e_type != ET_DYN) throw Error("not a shared object (ELF type " + std::to_string(eh.e_type) + ")");
+    if (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shnum == 0 ||
+        eh.e_shoff + std::uint64_t(eh.e_shnum) * sizeof(Elf64_Shdr) > file_size)
+        throw Error("damaged ELF file (section headers)");
+    std::vector<Elf64_Shdr> sections(eh.e_shnum);
+    if (!read_at(fd, eh.e_shoff, sections.data(), sections.size() * sizeof(Elf64_Shdr)))
+        throw Error("damaged ELF file (section headers)");
+
+    for (const Elf64_Shdr& symtab : sections) {
+        if (symtab.sh_type != SHT_DYNSYM) continue;
+        if (symtab.sh_link >= sections.size() || symtab.sh_entsize != sizeof(Elf64_Sym))
+            throw Error("damaged ELF file (dynamic symbols)");
+        const Elf64_Shdr& strtab = sections[symtab.sh_link];
+        if (symtab.sh_offset + symtab.sh_size > file_size || strtab.sh_offset + strtab.sh_size > file_size ||
+            symtab.sh_size > (64u << 20) || strtab.sh_size > (64u << 20))
+            throw Error("damaged ELF file (dynamic symbols)");
+        std::vector<Elf64_Sym> symbols(symtab.sh_size / sizeof(Elf64_Sym));
+        std::string names(strtab.sh_size, '\0');
+        if (!read_at(fd, symtab.sh_offset, symbols.data(), symbols.size() * sizeof(Elf64_Sym)) ||
+            !read_at(fd, strtab.sh_offset, names.data(), names.size()))
+            throw Error("damaged ELF file (dynamic symbols)");
+        const std::string_view wanted = kDescriptorSymbol;
+        for (const Elf64_Sym& sym : symbols) {
+            if (sym.st_shndx == SHN_UNDEF || sym.st_name >= names.size()) continue;
+            const std::string_view name(names.c_str() + sym.st_name);
+            if (name == wanted) return;
+        }
     }
-    if (std::find(symbols.begin(), symbols.end(), kDescriptorSymbol) == symbols.end())
-        throw Error(std::string("not an emu plugin (no '") + kDescriptorSymbol + "' symbol)");
+    throw Error(std::string("not an emu plugin (no '") + kDescriptorSymbol + "' symbol)");
 }
 
 std::string first_line(std::string text) {

@@ -107,6 +107,22 @@ TEST(PluginLoaderPath, SecondCopyOfAPluginIsSkipped) {
     fs::remove_all(copy_dir);
 }
 
+// Distributions strip plugins (strip --strip-unneeded): the descriptor must still be found,
+// since the loader reads the dynamic symbol table, as dlopen does.
+TEST(PluginLoaderPath, StrippedPluginLoads) {
+    const fs::path dir = fs::temp_directory_path() / ("emu-strip-test-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    fs::copy_file(kGood / "testkit.so", dir / "testkit.so", fs::copy_options::overwrite_existing);
+    const std::string command = "strip --strip-unneeded '" + (dir / "testkit.so").string() + "'";
+    ASSERT_EQ(std::system(command.c_str()), 0);
+    emu::TypeRegistry registry;
+    emu::PluginLoader loader(registry);
+    const auto& record = loader.load_file(dir / "testkit.so");
+    EXPECT_TRUE(record.loaded) << record.error;
+    EXPECT_NE(registry.find("test-device"), nullptr);
+    fs::remove_all(dir);
+}
+
 TEST(PluginLoaderPath, SearchOrder) {
     ::setenv("EMU_PLUGIN_PATH", "/env/one:/env/two", 1);
     ::setenv("XDG_DATA_HOME", "/xdg", 1);
