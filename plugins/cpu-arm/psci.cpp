@@ -68,11 +68,14 @@ bool psci_call(CortexA15& cpu) {
         result = 2;  // trusted OS not present
         break;
     case kSystemOff:
+        // The call does not return: the CPU stops here until the loop ends emu.
         cpu.machine()->request_shutdown(0);
+        cpu.set_powered(false);
         cpu.stop_execution();
         return true;
     case kSystemReset:
-        cpu.machine()->request_reset();
+        cpu.machine()->request_reset();  // the board's reset powers the boot CPU back on
+        cpu.set_powered(false);
         cpu.stop_execution();
         return true;
     case kFeatures: {
