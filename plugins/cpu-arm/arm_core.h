@@ -1,8 +1,10 @@
 // The embedder-facing API of the ARMv7-A (Cortex-A15) CPU core: what an accelerator and the
 // tests use. Everything else in plugins/cpu-arm is internal.
 //
-// Threading: one thread runs a core (run(), register access, reset()); set_irq(), set_fiq()
-// and request_stop() may be called from any thread.
+// Threading: one thread runs a core (run(), register access, reset(), timer queries, tracing);
+// set_irq(), set_fiq(), request_stop(), interrupt_pending() and interrupt_deliverable() may be
+// called from any thread. Several cores may share one AddressSpace (SMP): inner-shareable TLB
+// maintenance and SEV are broadcast between them, exclusives are host compare-and-swaps.
 #pragma once
 
 #include <cstdint>
@@ -77,6 +79,7 @@ public:
 
     // Generic timer outputs: 0 = physical (CNTP), 1 = virtual (CNTV). The deadline is in counter
     // ticks (UINT64_MAX if no unmasked enabled timer); it may be in the past when asserted.
+    // Call on the CPU thread (between run() calls or from on_timer_change).
     bool timer_irq_asserted(int which) const;
     std::uint64_t next_timer_deadline() const;
 

@@ -11,6 +11,13 @@ namespace {
 
 using u32 = std::uint32_t;
 
+inline unsigned count16(u32 v) {  // popcount of a 16-bit register list, without a libcall
+    v = v - ((v >> 1) & 0x5555u);
+    v = (v & 0x3333u) + ((v >> 2) & 0x3333u);
+    v = (v + (v >> 4)) & 0x0f0fu;
+    return (v + (v >> 8)) & 0x1fu;
+}
+
 inline u32 start_address(u32 base, std::uint8_t flags, unsigned count) {
     const bool inc = flags & kLsU, before = flags & kLsP;
     if (inc) return before ? base + 4 : base;
@@ -22,7 +29,7 @@ inline u32 wb_value(u32 base, std::uint8_t flags, unsigned count) {
 
 int ldm(Cpu& c, const Insn& in) {
     const u32 list = in.imm;
-    const unsigned count = static_cast<unsigned>(__builtin_popcount(list));
+    const unsigned count = count16(list);
     const u32 base = c.r[in.rn];
     u32 addr = start_address(base, in.flags, count);
     u32 vals[16];
@@ -54,7 +61,7 @@ int ldm(Cpu& c, const Insn& in) {
 
 int stm(Cpu& c, const Insn& in) {
     const u32 list = in.imm;
-    const unsigned count = static_cast<unsigned>(__builtin_popcount(list));
+    const unsigned count = count16(list);
     const u32 base = c.r[in.rn];
     u32 addr = start_address(base, in.flags, count);
     const bool user = in.flags & kLdmUser;

@@ -1,7 +1,10 @@
-// Early boot of Debian's armmp kernel (zImage) on the bare core: the decompressor, the MMU
-// bring-up and start_kernel up to the point where it would need interrupts, with earlycon on a
-// minimal PL011 and a RAZ/WI stand-in for the GIC. The kernel is taken from
-// $EMU_ARM_LINUX_ZIMAGE (default: an extracted linux-image-*-armmp); skipped if absent.
+// Debian's armmp kernel (zImage) on the bare core, with earlycon on a minimal PL011, a RAZ/WI
+// stand-in for the GIC (no interrupt is ever delivered: the kernel runs on the polled generic
+// timer counter) and, if present, a busybox initramfs whose /init prints "emu-init: reached
+// init" and starts a shell: the decompressor, MMU bring-up, the whole kernel init, and Thumb-2 +
+// VFP user space. Inputs: $EMU_ARM_LINUX_ZIMAGE and $EMU_ARM_LINUX_INITRD (defaults: files
+// extracted from linux-image-*-armmp and busybox-static under /tmp/guests/armhf); skipped if
+// the kernel is absent. About 4e9 instructions.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -23,7 +26,7 @@ std::vector<char> slurp(const std::string& path) {
     return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
 }
 
-TEST(Linux, EarlyBoot) {
+TEST(Linux, BootsToBusyboxShell) {
     const char* env = std::getenv("EMU_ARM_LINUX_ZIMAGE");
     const std::string zimage_path = env ? env : "/tmp/guests/armhf/kernel/boot/vmlinuz-6.1.0-50-armmp";
     const std::vector<char> zimage = slurp(zimage_path);
@@ -56,8 +59,9 @@ TEST(Linux, EarlyBoot) {
     ASSERT_EQ(as.write(0x47f00000, dtb.data(), dtb.size()), MemResult::Ok);
     const char* ienv = std::getenv("EMU_ARM_LINUX_INITRD");
     const std::vector<char> initrd = slurp(ienv ? ienv : "/tmp/guests/armhf/initramfs.cpio.gz");
-    if (!initrd.empty() && initrd.size() <= (32u << 20))
+    if (!initrd.empty() && initrd.size() <= (32u << 20)) {
         ASSERT_EQ(as.write(0x44000000, initrd.data(), initrd.size()), MemResult::Ok);
+    }
 
     std::uint64_t ticks = 0;
     ArmConfig cfg;
@@ -70,7 +74,7 @@ TEST(Linux, EarlyBoot) {
     core.set_reg(1, 0xffffffffu);
     core.set_reg(2, 0x47f00000);
     const auto t0 = std::chrono::steady_clock::now();
-    std::uint64_t budget = 2000000000ull;
+    std::uint64_t budget = 6000000000ull;
     if (const char* b = std::getenv("EMU_ARM_LINUX_BUDGET")) budget = std::strtoull(b, nullptr, 0);
     StopReason r = StopReason::Budget;
     while (core.instructions_executed() < budget) {
@@ -98,7 +102,9 @@ TEST(Linux, EarlyBoot) {
     EXPECT_NE(out.find("Booting Linux on physical CPU 0x0"), std::string::npos) << out;
     EXPECT_NE(out.find("Linux version 6."), std::string::npos) << out;
     EXPECT_NE(out.find("Machine model: emu-arm-core-test"), std::string::npos) << out;
-    if (!initrd.empty()) EXPECT_NE(out.find("emu-init: reached init"), std::string::npos) << out;
+    if (!initrd.empty()) {
+        EXPECT_NE(out.find("emu-init: reached init"), std::string::npos) << out;
+    }
 }
 
 }  // namespace
