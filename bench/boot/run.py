@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Boot-to-init time of Debian's armhf kernel + busybox initramfs on emu -M virt and on Debian's
+qemu-system-arm -M virt,highmem=off -cpu cortex-a15 (TCG), same kernel, initramfs and command
+line; median of N runs each, interleaved, and the ratio emu/QEMU (issue target: <= 3x).
+
+Usage: bench/boot/run.py BUILD_DIR [--runs N] [--smp N] [--guests DIR]
+Writes BUILD_DIR/bench-boot.json. Exit 0 whatever the ratio; 1 if a boot failed.
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tests", "guests"))
+from console import Console, GuestError  # noqa: E402
+
+
+def boot_time(argv, timeout):
+    console = Console(argv)
+    try:
+        return console.expect("emu-init: reached init", timeout)
+    finally:
+        console.kill()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("build")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--smp", default="1")
+    parser.add_argument("--guests", default=os.environ.get("EMU_GUEST_DIR", os.path.expanduser("~/.cache/emu/guests")))
+    args = parser.parse_args()
+    armhf = os.path.join(args.guests, "armhf")
+    common = ["-m", "256", "-smp", args.smp, "-kernel", os.path.join(armhf, "zImage"),
+              "-initrd", os.path.join(armhf, "initramfs.cpio.gz"), "-append", "console=ttyAMA0", "-nographic"]
+    runs = {"emu": [], "qemu": []}
+    commands = {"emu": [os.path.join(args.build, "emu"), "-M", "virt"] + common}
+    qemu = shutil.which("qemu-system-arm")
+    if qemu:
+        commands["qemu"] = [qemu, "-M", "virt,highmem=off", "-cpu", "cortex-a15"] + common
+    try:
+        for _ in range(args.runs):
+            for name, argv in commands.items():
+                runs[name].append(boot_time(argv, 600))
+    except GuestError as e:
+        print(f"boot failed: {e}")
+        return 1
+    result = {name: statistics.median(times) for name, times in runs.items() if times}
+    print(f"boot to init, -smp {args.smp}, median of {args.runs}:")
+    print(f"  emu   {result['emu']:7.2f} s   runs: {', '.join(f'{t:.2f}' for t in runs['emu'])}")
+    if "qemu" in result:
+        print(f"  QEMU  {result['qemu']:7.2f} s   runs: {', '.join(f'{t:.2f}' for t in runs['qemu'])}")
+        ratio = result["emu"] / result["qemu"]
+        print(f"  ratio emu/QEMU {ratio:.2f}x (target <= 3x: {'met' if ratio <= 3 else 'missed'})")
+        result["ratio"] = ratio
+    else:
+        print("  QEMU  not installed (qemu-system-arm)")
+    result["runs"] = runs
+    with open(os.path.join(args.build, "bench-boot.json"), "w") as f:
+        json.dump(result, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
