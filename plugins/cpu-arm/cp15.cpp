@@ -202,10 +202,10 @@ std::vector<Cp15Reg> build_table() {
         if (crm == 7) op(8, 0, crm, 3, kW1, mva, true);
     }
     // Inner-shareable forms: local as above, and a full TLB flush on the other cores.
-    op(8, 0, 3, 0, kW1, [](Cpu& c, u32) { c.tlb_flush_all(); cluster_broadcast(c, Cpu::kPendTlbFlush); return true; }, true);
-    op(8, 0, 3, 1, kW1, [](Cpu& c, u32 v) { c.tlb_flush_va(v); cluster_broadcast(c, Cpu::kPendTlbFlush); return true; }, true);
-    op(8, 0, 3, 2, kW1, [](Cpu& c, u32) { c.tlb_flush_nonglobal(); cluster_broadcast(c, Cpu::kPendTlbFlush); return true; }, true);
-    op(8, 0, 3, 3, kW1, [](Cpu& c, u32 v) { c.tlb_flush_va(v); cluster_broadcast(c, Cpu::kPendTlbFlush); return true; }, true);
+    op(8, 0, 3, 0, kW1, [](Cpu& c, u32) { c.tlb_flush_all(); cluster_tlb_shootdown(c); return true; }, true);
+    op(8, 0, 3, 1, kW1, [](Cpu& c, u32 v) { c.tlb_flush_va(v); cluster_tlb_shootdown(c); return true; }, true);
+    op(8, 0, 3, 2, kW1, [](Cpu& c, u32) { c.tlb_flush_nonglobal(); cluster_tlb_shootdown(c); return true; }, true);
+    op(8, 0, 3, 3, kW1, [](Cpu& c, u32 v) { c.tlb_flush_va(v); cluster_tlb_shootdown(c); return true; }, true);
 
     // c9: performance monitors, RAZ/WI (PMCR.N = 0: no counters; ID_DFR0 reports no PMU).
     for (unsigned o2 = 0; o2 < 8; ++o2) reg(9, 0, 12, o2, kRW1, 0, nullptr, nullptr, nullptr, false);

@@ -132,6 +132,18 @@ public:
     // Interrupt lines and requests from other threads.
     enum : std::uint32_t { kPendIrq = 1, kPendFiq = 2, kPendStop = 4, kPendTlbFlush = 8, kPendEvent = 16 };
     std::atomic<std::uint32_t> pending{0};
+    // Synchronous TLB shootdown: another core bumps tlb_req and waits (while this core is inside
+    // run()) until tlb_ack catches up, which happens at this core's next block boundary.
+    std::atomic<bool> in_run{false};
+    std::atomic<std::uint64_t> tlb_req{0}, tlb_ack{0};
+    void service_remote_tlb_flush() {
+        if (pending.load(std::memory_order_acquire) & kPendTlbFlush) {
+            pending.fetch_and(~kPendTlbFlush, std::memory_order_acq_rel);
+            const std::uint64_t req = tlb_req.load(std::memory_order_acquire);
+            tlb_flush_all();
+            tlb_ack.store(req, std::memory_order_release);
+        }
+    }
     bool event_register = false;
 
     // Exclusive monitor (local): physical address, size and value at LDREX.
@@ -144,6 +156,11 @@ public:
     bool tlb_has_large = false;
     std::uint32_t tlb_large_addr = 0, tlb_large_mask = 0;
     std::uint32_t tlb_domains_present = 0;
+    // Per domain, which TLB slots ((privilege * 3 + type) * kTlbSize + index) were filled with
+    // an entry of that domain, so a DACR change (Linux toggles the user domain around every
+    // user access) invalidates just those entries. Stale bits are harmless.
+    static constexpr unsigned kTlbSlots = 2 * 3 * kTlbSize;
+    std::uint64_t tlb_domain_slots[16][kTlbSlots / 64]{};
 
     std::vector<std::uint32_t> breakpoints;  // debugger breakpoints (virtual addresses)
 
@@ -307,7 +324,9 @@ void cp15_reset(Cpu& c);
 // cluster.cpp: broadcast of inner-shareable maintenance and events between cores.
 void cluster_join(Cpu* cpu);
 void cluster_leave(Cpu* cpu);
-void cluster_broadcast(Cpu& from, std::uint32_t pending_bits);  // cp15.cpp: reset values from the register table
+void cluster_broadcast(Cpu& from, std::uint32_t pending_bits);
+// Flush the TLBs of the other cores and wait until the running ones have done it.
+void cluster_tlb_shootdown(Cpu& from);  // cp15.cpp: reset values from the register table
 
 // Condition check (ConditionPassed).
 inline bool cond_pass(const ArmState& s, unsigned cond) {

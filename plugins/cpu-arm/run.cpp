@@ -9,6 +9,7 @@ namespace emu::arm {
 
 StopReason Cpu::run(std::uint64_t max_instructions) {
     running = true;
+    in_run.store(true, std::memory_order_seq_cst);
     std::uint64_t budget = max_instructions;
     StopReason reason = StopReason::Budget;
     bool first_block = true;  // a breakpoint at the resume PC does not stop again
@@ -21,10 +22,10 @@ StopReason Cpu::run(std::uint64_t max_instructions) {
                 reason = StopReason::Halted;
                 break;
             }
-            if (p & (kPendTlbFlush | kPendEvent)) {
-                const std::uint32_t got = pending.fetch_and(~(kPendTlbFlush | kPendEvent), std::memory_order_acq_rel);
-                if (got & kPendTlbFlush) tlb_flush_all();
-                if (got & kPendEvent) event_register = true;
+            if (p & kPendTlbFlush) service_remote_tlb_flush();
+            if (p & kPendEvent) {
+                pending.fetch_and(~kPendEvent, std::memory_order_acq_rel);
+                event_register = true;
             }
             if ((p & (kPendIrq | kPendFiq)) && check_interrupts()) continue;
         }
@@ -107,6 +108,7 @@ StopReason Cpu::run(std::uint64_t max_instructions) {
         }
     }
     running = false;
+    in_run.store(false, std::memory_order_release);
     return reason;
 }
 

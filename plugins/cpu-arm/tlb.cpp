@@ -42,6 +42,8 @@ bool Cpu::translate(std::uint32_t va, AccessType type, unsigned p, TlbEntry*& en
         f.tag = vpage | (slow ? kTlbSlow : 0u);
         f.info = finfo;
         f.addend = addend;
+        const unsigned slot = (p * 3 + ty) * kTlbSize + idx;
+        tlb_domain_slots[t.domain][slot / 64] |= 1ull << (slot % 64);
     }
     tlb_domains_present |= 1u << t.domain;
     if (t.page_size > 0x1000) {
@@ -180,6 +182,7 @@ void Cpu::tlb_flush_all() {
             for (auto& e : b) e.tag = kTlbInvalidTag;
     tlb_has_large = false;
     tlb_domains_present = 0;
+    std::memset(tlb_domain_slots, 0, sizeof tlb_domain_slots);
     jc_flush();
 }
 
@@ -204,12 +207,26 @@ void Cpu::tlb_flush_va(std::uint32_t va) {
 }
 
 void Cpu::tlb_flush_domains(std::uint32_t changed) {
-    if (!(changed & tlb_domains_present)) return;
-    for (auto& a : tlb)
-        for (auto& b : a)
-            for (auto& e : b)
-                if (changed & (1u << ((e.info >> kInfoDomainShift) & 15))) e.tag = kTlbInvalidTag;
-    jc_flush();
+    changed &= tlb_domains_present;
+    if (!changed) return;
+    bool any = false;
+    for (unsigned d = 0; d < 16; ++d) {
+        if (!(changed & (1u << d))) continue;
+        for (unsigned w = 0; w < kTlbSlots / 64; ++w) {
+            std::uint64_t bits = tlb_domain_slots[d][w];
+            tlb_domain_slots[d][w] = 0;
+            while (bits) {
+                const unsigned slot = w * 64 + static_cast<unsigned>(__builtin_ctzll(bits));
+                bits &= bits - 1;
+                TlbEntry& e = tlb[slot / (3 * kTlbSize)][(slot / kTlbSize) % 3][slot % kTlbSize];
+                if (e.tag != kTlbInvalidTag && ((e.info >> kInfoDomainShift) & 15) == d) {
+                    e.tag = kTlbInvalidTag;
+                    any = true;
+                }
+            }
+        }
+    }
+    if (any) jc_flush();
 }
 
 void Cpu::tlb_protect_code_page(std::uint32_t pa_page) {

@@ -1,6 +1,8 @@
 // Two cores on one address space: inner-shareable TLB maintenance and SEV reach the other core.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "cpu.h"
 #include "harness.h"
 
@@ -24,6 +26,24 @@ TEST(Smp, TlbiIsAndSevBroadcast) {
     second.set_reg(15, m.sym("alu_flags"));
     second.run(3);
     EXPECT_EQ(c2.pending.load() & Cpu::kPendTlbFlush, 0u);
+}
+
+TEST(Smp, ShootdownWaitsForRunningCore) {
+    ArmMachine m{"a32"};
+    ArmCore second(*m.as, ArmConfig{});
+    second.set_reg(15, m.sym("spin"));
+    Cpu& c2 = second.internal();
+    std::thread t([&] {
+        while (second.run(1u << 30) != StopReason::Halted) {
+        }
+    });
+    while (!c2.in_run.load()) std::this_thread::yield();
+    for (int i = 0; i < 100; ++i) m.core->cp15_write(8, 0, 3, 1, 0x1000);  // TLBIMVAIS
+    EXPECT_EQ(c2.tlb_ack.load(), c2.tlb_req.load());
+    EXPECT_EQ(c2.tlb_req.load(), 100u);
+    second.request_stop();
+    t.join();
+    EXPECT_GT(second.reg(0), 0u);
 }
 
 }  // namespace

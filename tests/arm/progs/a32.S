@@ -383,6 +383,11 @@ user_bank:
     ldr r8, [r0]
     EXIT
 
+    .global spin
+spin:
+    add r0, r0, #1
+    b spin
+
     .ltorg
     .balign 16
     .global data
