@@ -100,6 +100,23 @@ Fdt VirtMachine::build_fdt() const {
     fdt.set_cells(rtc, "clocks", {clock});
     fdt.set_string(rtc, "clock-names", "apb_pclk");
 
+    const std::string gpio = node("pl061", kGpio.base);
+    fdt.add_node(gpio);
+    const std::uint32_t gpio_phandle = fdt.set_phandle(gpio);
+    fdt.set_strings(gpio, "compatible", {"arm,pl061", "arm,primecell"});
+    fdt.set_cells(gpio, "reg", cells64({kGpio.base, kGpio.size}));
+    fdt.set_cells(gpio, "interrupts", spi(kGpioSpi));
+    fdt.set_empty(gpio, "gpio-controller");
+    fdt.set_u32(gpio, "#gpio-cells", 2);
+    fdt.set_cells(gpio, "clocks", {clock});
+    fdt.set_string(gpio, "clock-names", "apb_pclk");
+    fdt.add_node("/gpio-keys");
+    fdt.set_string("/gpio-keys", "compatible", "gpio-keys");
+    fdt.add_node("/gpio-keys/poweroff");
+    fdt.set_string("/gpio-keys/poweroff", "label", "GPIO Key Poweroff");
+    fdt.set_u32("/gpio-keys/poweroff", "linux,code", 116);  // KEY_POWER
+    fdt.set_cells("/gpio-keys/poweroff", "gpios", {gpio_phandle, 3, 0});
+
     const std::string fw_cfg = node("fw-cfg", kFwCfg.base);
     fdt.add_node(fw_cfg);
     fdt.set_string(fw_cfg, "compatible", "qemu,fw-cfg-mmio");

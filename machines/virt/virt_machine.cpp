@@ -1,6 +1,7 @@
 #include "virt_machine.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include <emu/error.h>
@@ -36,13 +37,13 @@ void VirtMachine::init() {
     memory_ = std::make_unique<AddressSpace>("memory", *system_);
     ram_ = MemoryRegion::ram("virt.ram", cfg.ram_size);
     system_->add_subregion(kRam.base, *ram_);
-    flash_ = MemoryRegion::rom("virt.flash", kFlash.size);
-    system_->add_subregion(kFlash.base, *flash_);
 
     create_cpus();
     create_gic();
     create_uart();
     create_rtc();
+    create_gpio();
+    create_flash();
     create_fw_cfg();
     create_pcie();
 
@@ -124,6 +125,37 @@ void VirtMachine::create_pcie() {
     for (unsigned i = 0; i < 4; ++i) pcie.connect_gpio_out("", i, gic_->gpio_in("", kPcieSpi + i));
 }
 
+// PL061 GPIO; input 3 is the power button the tree's gpio-keys node describes.
+void VirtMachine::create_gpio() {
+    Device& gpio = create("pl061", "gpio");
+    gpio.realize();
+    system_->add_subregion(kGpio.base, gpio.mmio(0));
+    gpio.connect_gpio_out("irq", 0, gic_->gpio_in("", kGpioSpi));
+}
+
+// Two 64 MiB CFI flash banks (Intel command set, two x16 chips on a 32-bit bus, as on QEMU);
+// -bios is loaded into the first. U-Boot probes them and keeps its environment there.
+void VirtMachine::create_flash() {
+    for (unsigned bank = 0; bank < 2; ++bank) {
+        Device& flash = create("cfi.pflash01", "flash" + std::to_string(bank));
+        flash.set_property("size", std::to_string(kFlash.size / 2));
+        flash.set_property("sector-length", "256K");
+        flash.set_property("width", "4");
+        flash.set_property("device-width", "2");
+        flash.set_property("id0", "0x89");
+        flash.set_property("id1", "0x18");
+        if (bank == 0 && !config().bios.empty()) {
+            const auto size = std::filesystem::file_size(config().bios);
+            if (size > kFlash.size / 2)
+                throw Error("-bios " + config().bios + ": " + std::to_string(size) +
+                            " bytes do not fit in the 64 MiB flash");
+            flash.set_property("file", config().bios);
+        }
+        flash.realize();
+        system_->add_subregion(kFlash.base + bank * (kFlash.size / 2), flash.mmio(0));
+    }
+}
+
 void VirtMachine::create_fw_cfg() {
     auto& fw = dynamic_cast<FwCfg&>(create("fw_cfg-mmio", "fw_cfg"));
     fw.realize();
@@ -160,10 +192,6 @@ void VirtMachine::load_images() {
         }
     }();
     if (!cfg.bios.empty()) {
-        std::vector<std::uint8_t> firmware = read_file(cfg.bios, "-bios");
-        if (firmware.size() > kFlash.size / 2)
-            throw Error("-bios " + cfg.bios + ": " + std::to_string(firmware.size()) + " bytes do not fit in the 64 MiB flash");
-        load_bytes(*memory_, kFlash.base, firmware, "-bios " + cfg.bios);
         // Firmware finds the tree at the start of RAM, as on QEMU.
         std::vector<std::uint8_t> blob = fdt.blob();
         load_bytes(*memory_, kRam.base, blob, "device tree");
@@ -186,7 +214,8 @@ void VirtMachine::reset() {
 }
 
 const char* const kNeeds[] = {"cortex-a15=cpu_arm", "arm_gic=gic",  "pl011=pl011",
-                              "pl031=pl031",      "fw_cfg-mmio=fw_cfg", "gpex-pcihost=gpex", "tcg=tcg", nullptr};
+                              "pl031=pl031",      "fw_cfg-mmio=fw_cfg", "gpex-pcihost=gpex", "pl061=pl061",
+                              "cfi.pflash01=pflash", "tcg=tcg", nullptr};
 
 namespace {
 

@@ -40,6 +40,8 @@ private:
     void create_gic();
     void create_uart();
     void create_rtc();
+    void create_gpio();
+    void create_flash();
     void create_fw_cfg();
     void create_pcie();
     void add_boot_files_to_fw_cfg();
@@ -50,7 +52,6 @@ private:
 
     std::unique_ptr<MemoryRegion> system_;
     std::unique_ptr<MemoryRegion> ram_;
-    std::unique_ptr<MemoryRegion> flash_;
     std::unique_ptr<MemoryRegion> pcie_mmio_;
     std::unique_ptr<AddressSpace> memory_;
     std::vector<Cpu*> cpus_;
