@@ -4,6 +4,7 @@
 #include "emu/machine.h"
 #include "emu/pci.h"
 #include "emu/property.h"
+#include "emu/virtio.h"
 
 namespace emu {
 namespace {
@@ -76,7 +77,8 @@ void register_core_types(TypeRegistry& registry) {
               .description = "empty machine (no CPU, no devices)",
               .factory = factory_of<NoneMachine>()});
     registry.register_batch(core, "core");
-    register_pci_types(registry);  // the PCI core is part of the SDK's device kit
+    register_pci_types(registry);  // the PCI and virtio cores are part of the SDK's device kit
+    register_virtio_types(registry);
 }
 
 }  // namespace emu

@@ -117,6 +117,17 @@ Fdt VirtMachine::build_fdt() const {
     fdt.set_u32("/gpio-keys/poweroff", "linux,code", 116);  // KEY_POWER
     fdt.set_cells("/gpio-keys/poweroff", "gpios", {gpio_phandle, 3, 0});
 
+    // Added from the top down so the tree lists them lowest address first, as QEMU's does.
+    for (unsigned i = kVirtioTransports; i-- > 0;) {
+        const std::uint64_t base = kVirtioMmio.base + i * kVirtioMmio.size;
+        const std::string transport = node("virtio_mmio", base);
+        fdt.add_node(transport);
+        fdt.set_empty(transport, "dma-coherent");
+        fdt.set_cells(transport, "interrupts", {0, kVirtioSpi + i, 1});  // edge, rising
+        fdt.set_cells(transport, "reg", cells64({base, kVirtioMmio.size}));
+        fdt.set_string(transport, "compatible", "virtio,mmio");
+    }
+
     const std::string fw_cfg = node("fw-cfg", kFwCfg.base);
     fdt.add_node(fw_cfg);
     fdt.set_string(fw_cfg, "compatible", "qemu,fw-cfg-mmio");

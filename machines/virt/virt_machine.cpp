@@ -45,6 +45,7 @@ void VirtMachine::init() {
     create_gpio();
     create_flash();
     create_fw_cfg();
+    create_virtio_transports();
     create_pcie();
 
     if (!dumpdtb_.empty()) {
@@ -156,6 +157,17 @@ void VirtMachine::create_flash() {
     }
 }
 
+// 32 virtio-mmio transports, created in address order: a -device virtio-*-device takes the
+// last free one, so the first device sits at the highest address, as on QEMU.
+void VirtMachine::create_virtio_transports() {
+    for (unsigned i = 0; i < kVirtioTransports; ++i) {
+        Device& transport = create("virtio-mmio", "virtio-mmio[" + std::to_string(i) + "]");
+        transport.realize();
+        system_->add_subregion(kVirtioMmio.base + i * kVirtioMmio.size, transport.mmio(0));
+        transport.connect_gpio_out("", 0, gic_->gpio_in("", kVirtioSpi + i));
+    }
+}
+
 void VirtMachine::create_fw_cfg() {
     auto& fw = dynamic_cast<FwCfg&>(create("fw_cfg-mmio", "fw_cfg"));
     fw.realize();
@@ -215,7 +227,8 @@ void VirtMachine::reset() {
 
 const char* const kNeeds[] = {"cortex-a15=cpu_arm", "arm_gic=gic",  "pl011=pl011",
                               "pl031=pl031",      "fw_cfg-mmio=fw_cfg", "gpex-pcihost=gpex", "pl061=pl061",
-                              "cfi.pflash01=pflash", "tcg=tcg", nullptr};
+                              "cfi.pflash01=pflash", "virtio-mmio=virtio_mmio", "tcg=tcg",
+                              nullptr};
 
 namespace {
 

@@ -43,6 +43,7 @@ private:
     void create_gpio();
     void create_flash();
     void create_fw_cfg();
+    void create_virtio_transports();
     void create_pcie();
     void add_boot_files_to_fw_cfg();
     void load_images();

@@ -29,6 +29,7 @@ inline constexpr unsigned kRtcSpi = 2;
 inline constexpr unsigned kPcieSpi = 3;   // INTA..INTD: 3..6
 inline constexpr unsigned kGpioSpi = 7;
 inline constexpr unsigned kVirtioSpi = 16;  // 16..47
+inline constexpr unsigned kVirtioTransports = 32;
 
 inline constexpr unsigned kGicIrqs = 288;  // 256 SPIs + 32
 

@@ -1,0 +1,78 @@
+// x86 boards and what x86 accelerators offer them.
+//
+// Port I/O. An x86 board derives from X86Machine and provides, besides system_memory(), the
+// 64 KiB port I/O space that in/out instructions reach. The accelerator finds it by casting the
+// machine (dynamic_cast<X86Machine*>) and dispatches every port access there, as a 1-, 2- or
+// 4-byte access at the port number; a port nothing answers reads as all ones.
+//
+// CPUs. The board creates its CPUs by type name (every x86 CPU model is-a "x86-cpu"; with kvm:
+// "host" or "qemu64"), numbers them with Cpu::set_index (0..smp-1; index 0 is the bootstrap
+// processor, and the index is also the APIC id), realizes them and hands them to the
+// accelerator with add_cpu. The others (application processors) wait, as on a PC, for
+// INIT/SIPI from the bootstrap processor's local APIC.
+//
+// Boot state (Cpu::set_boot_state). Without one, every reset starts the CPU as hardware does:
+// real mode, CS:IP = F000:FFF0 with CS base 0xFFFF0000 (the firmware's reset vector). With one,
+// the CPU starts at entry, in the mode named by its "boot-mode" property:
+//   flat32 (default)  32-bit protected mode, paging off: flat 4 GiB code segment (selector
+//                     0x10) and data segments (0x18), TR a 32-bit TSS, CR0 = PE|ET, EFLAGS = 0x2,
+//                     interrupts off, EIP = entry. The state PVH and multiboot kernels enter in.
+//   real              real mode: CS base = entry & ~0xFFFF, CS = (entry >> 4) & 0xF000,
+//                     IP = entry & 0xFFFF; the other segments 0; CR0 = ET.
+// args[i] go to the general registers in their encoding order: EAX, ECX, EDX, EBX, ESP, EBP,
+// ESI, EDI (the rest are 0). So: PVH {0, 0, 0, start_info}; multiboot {0x2BADB002, 0, 0, info};
+// Linux's 32-bit boot protocol {0, 0, 0, 0, 0, 0, boot_params}. An application processor with
+// a boot state starts running at it instead of waiting for INIT/SIPI.
+//
+// Interrupts. An accelerator that emulates the PC's interrupt controllers (kvm's in-kernel
+// 8259 pair, IOAPIC and local APICs) implements X86InterruptController; the board finds it with
+// dynamic_cast<X86InterruptController*>(accelerator()) and connects device interrupt outputs to
+// its GSI lines (dev.connect_gpio_out("irq", 0, ic->gsi(4))).
+#pragma once
+
+#include <cstdint>
+
+#include "emu/irq.h"
+#include "emu/machine.h"
+
+namespace emu {
+
+class AddressSpace;
+class MemoryRegion;
+
+class X86Machine : public Machine {
+public:
+    // The port I/O space (ports 0..0xFFFF); null if the board has none (every port reads as
+    // all ones and ignores writes).
+    virtual AddressSpace* io_space() = 0;
+};
+
+class X86InterruptController {
+public:
+    static constexpr unsigned kIsaIrqs = 16;
+    static constexpr unsigned kIoapicPins = 24;
+    static constexpr std::uint64_t kMsiBase = 0xFEE00000;  // where MSI writes go
+    static constexpr std::uint64_t kMsiSize = 0x100000;
+
+    virtual ~X86InterruptController() = default;
+
+    // Global system interrupt n (0..gsi_count()-1) as a line devices drive (set(level); an
+    // edge-triggered ISA device pulses it). As on QEMU's PC: GSI 0-15 are the ISA IRQs, which
+    // reach the 8259s (IRQ 2 is the cascade) and the IOAPIC pins of the same number, except
+    // IRQ 0 (the PIT) which is IOAPIC pin 2 (the interrupt source override PC firmware
+    // declares); GSI 16-23 are IOAPIC pins only (PCI INTx: PIRQ A-D are usually 16-19).
+    // Thread-safe. Throws Error if n is out of range or there is no interrupt controller.
+    virtual IrqLine gsi(unsigned n) = 0;
+    virtual unsigned gsi_count() const = 0;
+
+    // Deliver a message-signalled interrupt (address 0xFEExxxxx, data: vector and mode), as a
+    // device's write of data to address would. Thread-safe.
+    virtual void send_msi(std::uint64_t address, std::uint32_t data) = 0;
+
+    // A 1 MiB region for the board to map at kMsiBase in system memory: a device write there
+    // (PCI MSI and MSI-X are DMA writes) becomes send_msi. The CPUs' own accesses to that range
+    // reach their local APICs first. Owned by the accelerator.
+    virtual MemoryRegion& msi_window() = 0;
+};
+
+}  // namespace emu
