@@ -49,6 +49,7 @@ Fdt VirtMachine::build_fdt() const {
     fdt.set_string(memory, "device_type", "memory");
     fdt.set_cells(memory, "reg", cells64({kRam.base, config().ram_size}));
 
+    std::vector<std::uint32_t> cpu_phandles;
     fdt.add_node("/cpus");
     fdt.set_u32("/cpus", "#address-cells", 1);
     fdt.set_u32("/cpus", "#size-cells", 0);
@@ -61,6 +62,16 @@ Fdt VirtMachine::build_fdt() const {
         fdt.set_string(path, "compatible", "arm," + cpu_type_);
         fdt.set_u32(path, "reg", mpidr);
         if (ncpu > 1) fdt.set_string(path, "enable-method", "psci");
+        cpu_phandles.push_back(fdt.set_phandle(path));
+    }
+    // The topology, as QEMU describes it: one socket, one cluster, a core per CPU.
+    fdt.add_node("/cpus/cpu-map");
+    fdt.add_node("/cpus/cpu-map/socket0");
+    fdt.add_node("/cpus/cpu-map/socket0/cluster0");
+    for (unsigned i = 0; i < ncpu; ++i) {
+        const std::string core = "/cpus/cpu-map/socket0/cluster0/core" + std::to_string(i);
+        fdt.add_node(core);
+        fdt.set_u32(core, "cpu", cpu_phandles[i]);
     }
 
     const std::string gic = node("intc", kGicDistributor.base);
