@@ -120,4 +120,13 @@ std::vector<std::uint8_t> Fdt::blob() const {
     return copy;
 }
 
+std::vector<std::uint8_t> Fdt::blob_with_room(std::size_t total_size) const {
+    std::vector<std::uint8_t> packed = blob();
+    if (total_size <= packed.size()) return packed;
+    std::vector<std::uint8_t> roomy(total_size);
+    const int err = fdt_open_into(packed.data(), roomy.data(), static_cast<int>(roomy.size()));
+    if (err) throw fdt_error("resize", err);
+    return roomy;
+}
+
 }  // namespace emu

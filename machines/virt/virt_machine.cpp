@@ -204,8 +204,8 @@ void VirtMachine::load_images() {
         }
     }();
     if (!cfg.bios.empty()) {
-        // Firmware finds the tree at the start of RAM, as on QEMU.
-        std::vector<std::uint8_t> blob = fdt.blob();
+        // Firmware finds the tree at the start of RAM, as on QEMU, with room to edit it in place.
+        std::vector<std::uint8_t> blob = fdt.blob_with_room(1 << 20);
         load_bytes(*memory_, kRam.base, blob, "device tree");
         cpus_[0]->set_boot_state({kFlash.base, {}});
         cpus_[0]->reset();

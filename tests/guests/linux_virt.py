@@ -2,7 +2,10 @@
 to a shell, sees its CPUs and memory, finds the RTC (and the PCIe host bridge once the board
 has it), `poweroff -f` ends emu with status 0, and `reboot -f` boots the kernel again.
 
-Usage: linux_virt.py EMU [--smp N] [--memory MiB] [--reboot]
+With --bios, Debian's U-Boot is the firmware: its default boot command fetches the kernel,
+initrd and command line over fw_cfg and boots them with emu's device tree, as on QEMU.
+
+Usage: linux_virt.py EMU [--smp N] [--memory MiB] [--reboot] [--bios U-BOOT]
 """
 import argparse
 import os
@@ -18,19 +21,25 @@ def main():
     parser.add_argument("--smp", default="1")
     parser.add_argument("--memory", default="256")
     parser.add_argument("--reboot", action="store_true")
+    parser.add_argument("--bios")
     parser.add_argument("--guests", default=os.environ.get("EMU_GUEST_DIR", os.path.expanduser("~/.cache/emu/guests")))
     args = parser.parse_args()
     zimage = os.path.join(args.guests, "armhf", "zImage")
     initrd = os.path.join(args.guests, "armhf", "initramfs.cpio.gz")
+    if args.bios and not os.path.exists(args.bios):
+        skip(f"{args.bios} not found (tests/setup/install-deps.sh installs u-boot-qemu)")
     for f in (zimage, initrd):
         if not os.path.exists(f):
             skip(f"{f} not found (run tests/setup/fetch-guests.sh)")
 
     console = Console([args.emu, "-M", "virt", "-smp", args.smp, "-m", args.memory, "-kernel", zimage,
-                       "-initrd", initrd, "-append", "console=ttyAMA0 panic=-1", "-nographic"])
+                       "-initrd", initrd, "-append", "console=ttyAMA0 panic=-1", "-nographic"]
+                      + (["-bios", args.bios] if args.bios else []))
     try:
         boots = 2 if args.reboot else 1
         for boot in range(boots):
+            if args.bios:
+                console.expect("Starting kernel", 60)
             console.expect("Linux version", 60)
             reached = console.expect(f"emu-init: reached init", 300)
             console.expect(f"{args.smp} cpu(s)", 5)

@@ -33,6 +33,9 @@ public:
 
     // The blob, packed.
     std::vector<std::uint8_t> blob() const;
+    // The blob with free space up to total_size bytes, for firmware that edits the tree in
+    // place (U-Boot adds /chosen and memory reservations; QEMU hands over 1 MiB trees).
+    std::vector<std::uint8_t> blob_with_room(std::size_t total_size) const;
 
 private:
     int offset_of(const std::string& path) const;
