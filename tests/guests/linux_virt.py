@@ -47,7 +47,11 @@ def main():
             console.expect("guest# ", 30)
             console.send("grep MemTotal /proc/meminfo\n")
             console.expect("MemTotal:", 10)
-            console.send("dmesg | grep -c rtc-pl031\n")
+            console.expect("guest# ", 10)
+            # The PCIe host bridge and the RTC were found and their drivers bound.
+            console.send("dmesg | grep -e 'PCI host bridge to bus' -e 'rtc-pl031.*registered as rtc0'\n")
+            console.expect("PCI host bridge to bus 0000:00", 10)
+            console.expect("registered as rtc0", 10)
             console.expect("guest# ", 10)
             if boot + 1 < boots:
                 console.send("reboot -f\n")

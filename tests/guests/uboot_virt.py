@@ -1,5 +1,5 @@
 """Debian's U-Boot (u-boot-qemu, qemu_arm build) on emu -M virt: reaches its prompt and
-answers `version` and `bdinfo`. Proves the ARM CPU, GIC, PL011, PSCI, flash boot and the
+answers `version` and `bdinfo`, and enumerates the PCIe bus (`pci enum; pci`). Proves the ARM CPU, GIC, PL011, PSCI, flash boot and the
 generated device tree with firmware nobody here wrote.
 
 Usage: uboot_virt.py EMU [--smp N]
@@ -35,7 +35,12 @@ def main():
         console.send("bdinfo\n")
         console.expect("DRAM bank", 10)
         console.expect("=>", 10)
-        print("version and bdinfo answered")
+        console.send("pci enum\n")
+        console.expect("=>", 10)
+        console.send("pci\n")
+        console.expect("0x1b36     0x0008", 10)  # the generic PCIe host bridge at 00.00.00
+        console.expect("=>", 10)
+        print("version, bdinfo and pci answered")
     except GuestError as e:
         print(f"FAILED: {e}")
         return 1
