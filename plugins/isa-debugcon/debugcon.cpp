@@ -16,6 +16,7 @@
 // ISA bus or the port is taken.
 #include <emu/chardev.h>
 #include <emu/device.h>
+#include <emu/isa.h>
 #include <emu/machine.h>
 #include <emu/memory.h>
 #include <emu/plugin.h>
@@ -36,32 +37,6 @@ std::string hex(u64 value) {
     char buffer[24];
     std::snprintf(buffer, sizeof buffer, "0x%llx", static_cast<unsigned long long>(value));
     return buffer;
-}
-
-// ---- Plugging into the board's ISA bus (devices created with -device) ----------------------
-
-bool created_with_device_option(const emu::Object& object) {
-    const emu::Object* parent = object.parent();
-    if (!parent || (parent->id() != "peripheral" && parent->id() != "peripheral-anon")) return false;
-    const emu::Machine* machine = object.machine();
-    return machine && parent->parent() == machine;
-}
-
-emu::Device* find_isa_bus(const emu::Object& node) {
-    for (const auto& child : node.children()) {
-        if (child->is_a("isa-bus"))
-            if (auto* device = child->as<emu::Device>(); device && device->mmio_count() > 0) return device;
-        if (emu::Device* found = find_isa_bus(*child)) return found;
-    }
-    return nullptr;
-}
-
-const emu::MemoryRegion* port_user(const emu::MemoryRegion& space, emu::Addr base, emu::Addr size) {
-    for (const emu::MemoryRegion* r : space.subregions())
-        if (r->kind() == emu::MemoryRegion::Kind::Mmio && r->enabled() && r->offset() < base + size &&
-            base < r->offset() + r->size())
-            return r;
-    return nullptr;
 }
 
 class IsaDebugcon final : public emu::Device {
@@ -93,10 +68,10 @@ public:
 protected:
     void do_realize() override {
         emu::Device* bus = nullptr;
-        if (created_with_device_option(*this)) {
-            if (emu::Machine* m = machine()) bus = find_isa_bus(*m);
+        if (emu::created_with_device_option(*this)) {
+            if (emu::Machine* m = machine()) bus = emu::find_isa_bus(*m);
             if (!bus) throw emu::Error("this machine has no ISA bus");
-            if (const emu::MemoryRegion* user = port_user(bus->mmio(0), iobase_, 1))
+            if (const emu::MemoryRegion* user = emu::isa_port_user(bus->mmio(0), iobase_, 1))
                 throw emu::Error("I/O port " + hex(iobase_) + " is already in use by '" + user->name() + "'");
         }
         if (chardev_ && !attached_) {

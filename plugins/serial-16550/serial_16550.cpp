@@ -41,6 +41,7 @@
 // mode signals. It must be realized under a machine (the timeout runs on its event loop).
 #include <emu/chardev.h>
 #include <emu/device.h>
+#include <emu/isa.h>
 #include <emu/event_loop.h>
 #include <emu/machine.h>
 #include <emu/memory.h>
@@ -92,33 +93,6 @@ std::string hex(u64 value) {
     char buffer[24];
     std::snprintf(buffer, sizeof buffer, "0x%llx", static_cast<unsigned long long>(value));
     return buffer;
-}
-
-// ---- Plugging into the board's ISA bus (devices created with -device) ----------------------
-
-bool created_with_device_option(const emu::Object& object) {
-    const emu::Object* parent = object.parent();
-    if (!parent || (parent->id() != "peripheral" && parent->id() != "peripheral-anon")) return false;
-    const emu::Machine* machine = object.machine();
-    return machine && parent->parent() == machine;
-}
-
-emu::Device* find_isa_bus(const emu::Object& node) {
-    for (const auto& child : node.children()) {
-        if (child->is_a("isa-bus"))
-            if (auto* device = child->as<emu::Device>(); device && device->mmio_count() > 0) return device;
-        if (emu::Device* found = find_isa_bus(*child)) return found;
-    }
-    return nullptr;
-}
-
-// The device region mapped over [base, base + size) in the I/O space, if any.
-const emu::MemoryRegion* port_user(const emu::MemoryRegion& space, emu::Addr base, emu::Addr size) {
-    for (const emu::MemoryRegion* r : space.subregions())
-        if (r->kind() == emu::MemoryRegion::Kind::Mmio && r->enabled() && r->offset() < base + size &&
-            base < r->offset() + r->size())
-            return r;
-    return nullptr;
 }
 
 class IsaSerial final : public emu::Device {
@@ -174,22 +148,22 @@ protected:
         if (!m) throw emu::Error(display_name() + ": needs a machine (it runs on the machine's event loop)");
 
         emu::Device* bus = nullptr;
-        if (created_with_device_option(*this)) {
-            bus = find_isa_bus(*m);
+        if (emu::created_with_device_option(*this)) {
+            bus = emu::find_isa_bus(*m);
             if (!bus) throw emu::Error("this machine has no ISA bus");
         }
         unsigned index = index_;
         if (bus && !index_given_ && !iobase_given_) {  // the first free standard COM port
             index = kComBase.size();
             for (unsigned i = 0; i < kComBase.size() && index == kComBase.size(); ++i)
-                if (!port_user(bus->mmio(0), kComBase[i], kPorts)) index = i;
+                if (!emu::isa_port_user(bus->mmio(0), kComBase[i], kPorts)) index = i;
             if (index == kComBase.size())
                 throw emu::Error("the four standard COM ports are all in use (give iobase and irq)");
         }
         const u32 iobase = iobase_given_ ? iobase_ : kComBase[index];
         const u32 irq = irq_given_ ? irq_number_ : kComIrq[index];
         if (bus) {
-            if (const emu::MemoryRegion* user = port_user(bus->mmio(0), iobase, kPorts))
+            if (const emu::MemoryRegion* user = emu::isa_port_user(bus->mmio(0), iobase, kPorts))
                 throw emu::Error("I/O ports " + hex(iobase) + "-" + hex(iobase + kPorts - 1) +
                                  " are already in use by '" + user->name() + "'");
         }
