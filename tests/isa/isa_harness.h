@@ -8,12 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <deque>
 #include <filesystem>
 #include <memory>
-#include <stdexcept>
 #include <string>
-#include <vector>
 
 #include "emu/chardev.h"
 #include "emu/device.h"
@@ -23,59 +20,13 @@
 #include "emu/memory.h"
 #include "emu/object.h"
 #include "emu/type.h"
+#include "device_fakes.h"
 #include "plugin_loader.h"
 
 namespace isa_test {
 
-// Records the level of one line and how often it rose.
-class IrqRecorder {
-public:
-    IrqRecorder() : state_(std::make_shared<State>()) {}
-    emu::IrqLine line() const {
-        auto s = state_;
-        return emu::IrqLine([s](bool level) {
-            if (level && !s->level) ++s->rises;
-            s->level = level;
-        });
-    }
-    bool level() const { return state_->level; }
-    int rises() const { return state_->rises; }
-
-private:
-    struct State {
-        bool level = false;
-        int rises = 0;
-    };
-    std::shared_ptr<State> state_;
-};
-
-// A character back end that records output and feeds queued input as the front end has room.
-class FakeChardev final : public emu::CharBackend {
-public:
-    void write(const std::uint8_t* data, std::size_t length) override { output.append(data, data + length); }
-    void accept_input() override {
-        ++accepts;
-        pump();
-    }
-    // Queue input and deliver as much as the front end takes now.
-    void send(const std::string& text) {
-        pending.insert(pending.end(), text.begin(), text.end());
-        pump();
-    }
-    void pump() {
-        std::size_t room = frontend_room();
-        std::vector<std::uint8_t> chunk;
-        while (room-- > 0 && !pending.empty()) {
-            chunk.push_back(pending.front());
-            pending.pop_front();
-        }
-        if (!chunk.empty()) deliver(chunk.data(), chunk.size());
-    }
-
-    std::string output;
-    std::deque<std::uint8_t> pending;
-    int accepts = 0;
-};
+using emu_test_support::FakeChardev;
+using emu_test_support::IrqRecorder;
 
 // A machine that counts the board resets it is asked for.
 class CountingMachine final : public emu::Machine {
@@ -140,10 +91,7 @@ protected:
 
     template <class T>
     static std::unique_ptr<T> as(std::unique_ptr<emu::Object> object) {
-        auto* p = dynamic_cast<T*>(object.get());
-        if (!p) throw std::runtime_error("unexpected object type");
-        object.release();
-        return std::unique_ptr<T>(p);
+        return emu_test_support::take_as<T>(std::move(object));
     }
 
     // A device of this type at /machine/<name> (made by the board), not yet realized.
