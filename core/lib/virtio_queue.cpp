@@ -404,12 +404,15 @@ void VirtQueue::set_notification(bool enabled) {
 
 // ---- Scatter/gather -----------------------------------------------------------------------------
 
-std::size_t VirtQueue::read(const VirtqElement& element, std::size_t offset, void* data, std::size_t length) const {
-    AddressSpace* s = space();
-    if (!s || element.epoch != epoch_) return 0;
-    auto* out = static_cast<std::uint8_t*>(data);
+namespace {
+
+// Walk length bytes of a chain's buffers from offset, RAM span by RAM span, calling
+// copy(host, done, chunk) for each piece. Stops at the first byte that is not (writable) RAM.
+template <class Copy>
+std::size_t walk_chain(AddressSpace& space, const std::vector<VirtqBuffer>& buffers, std::size_t offset,
+                       std::size_t length, bool writable, Copy copy) {
     std::size_t done = 0;
-    for (const VirtqBuffer& b : element.out) {
+    for (const VirtqBuffer& b : buffers) {
         if (done == length) break;
         if (offset >= b.len) {
             offset -= b.len;
@@ -419,10 +422,10 @@ std::size_t VirtQueue::read(const VirtqElement& element, std::size_t offset, voi
         std::size_t left = std::min<std::size_t>(b.len - offset, length - done);
         offset = 0;
         while (left > 0) {
-            AddressSpace::RamSpan span = s->ram_span(addr);
-            if (!span.host || span.length == 0) return done;
+            AddressSpace::RamSpan span = space.ram_span(addr);
+            if (!span.host || span.length == 0 || (writable && !span.writable)) return done;
             const std::size_t chunk = std::min<std::size_t>(left, span.length);
-            std::memcpy(out + done, span.host, chunk);
+            copy(span.host, done, chunk);
             done += chunk;
             addr += chunk;
             left -= chunk;
@@ -431,32 +434,23 @@ std::size_t VirtQueue::read(const VirtqElement& element, std::size_t offset, voi
     return done;
 }
 
+}  // namespace
+
+std::size_t VirtQueue::read(const VirtqElement& element, std::size_t offset, void* data, std::size_t length) const {
+    AddressSpace* s = space();
+    if (!s || element.epoch != epoch_) return 0;
+    auto* out = static_cast<std::uint8_t*>(data);
+    return walk_chain(*s, element.out, offset, length, false,
+                      [out](std::uint8_t* host, std::size_t at, std::size_t n) { std::memcpy(out + at, host, n); });
+}
+
 std::size_t VirtQueue::write(const VirtqElement& element, std::size_t offset, const void* data,
                              std::size_t length) const {
     AddressSpace* s = space();
     if (!s || element.epoch != epoch_) return 0;
     const auto* in = static_cast<const std::uint8_t*>(data);
-    std::size_t done = 0;
-    for (const VirtqBuffer& b : element.in) {
-        if (done == length) break;
-        if (offset >= b.len) {
-            offset -= b.len;
-            continue;
-        }
-        Addr addr = b.addr + offset;
-        std::size_t left = std::min<std::size_t>(b.len - offset, length - done);
-        offset = 0;
-        while (left > 0) {
-            AddressSpace::RamSpan span = s->ram_span(addr);
-            if (!span.host || span.length == 0 || !span.writable) return done;
-            const std::size_t chunk = std::min<std::size_t>(left, span.length);
-            std::memcpy(span.host, in + done, chunk);
-            done += chunk;
-            addr += chunk;
-            left -= chunk;
-        }
-    }
-    return done;
+    return walk_chain(*s, element.in, offset, length, true,
+                      [in](std::uint8_t* host, std::size_t at, std::size_t n) { std::memcpy(host, in + at, n); });
 }
 
 std::span<std::uint8_t> VirtQueue::map(const VirtqBuffer& buffer, bool for_write) const {
