@@ -51,14 +51,9 @@ unsigned parse_smp(const std::string& text) {
 const Type& user_type(const TypeRegistry& registry, std::string_view name, std::string_view base,
                       std::string_view what, std::string_view help_hint) {
     const Type* type = registry.find(name);
-    if (!type) {
-        try {
-            registry.get(name);  // its message knows which plugin provides a missing type
-        } catch (const Error& e) {
-            throw Error(std::string(e.what()).replace(0, 7, std::string("no ") + std::string(what)) +
-                        " (" + std::string(help_hint) + ")");
-        }
-    }
+    if (!type)
+        throw Error("no " + std::string(what) + " '" + std::string(name) + "'" +
+                    registry.missing_provider_note(name) + " (" + std::string(help_hint) + ")");
     if (base == "device" && type->is_a("backend") && !type->abstract()) {
         const std::string option = type->is_a("netdev") ? "-netdev" : type->is_a("chardev") ? "-chardev" : "";
         throw Error("'" + std::string(name) + "' is a back end, not a device" +

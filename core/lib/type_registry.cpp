@@ -186,10 +186,7 @@ const Type* TypeRegistry::find(std::string_view name) const {
 
 const Type& TypeRegistry::get(std::string_view name) const {
     if (const Type* type = find(name)) return *type;
-    std::string message = "no type " + quote(name);
-    if (auto hint = provider_hints_.find(name); hint != provider_hints_.end())
-        message += " (it is provided by plugin " + quote(hint->second) + ", which is not loaded)";
-    throw Error(message);
+    throw Error("no type " + quote(name) + missing_provider_note(name));
 }
 
 std::vector<const Type*> TypeRegistry::subtypes(std::string_view base, bool concrete_only,
@@ -229,6 +226,12 @@ std::unique_ptr<Object> TypeRegistry::create(std::string_view name) const {
         }
     object->instance_init();
     return object;
+}
+
+std::string TypeRegistry::missing_provider_note(std::string_view type) const {
+    auto hint = provider_hints_.find(type);
+    if (hint == provider_hints_.end()) return {};
+    return " (it is provided by plugin " + quote(hint->second) + ", which is not loaded)";
 }
 
 void TypeRegistry::note_provider_hint(std::string type, std::string plugin) {

@@ -178,6 +178,8 @@ public:
     // Record that `type` is provided by `plugin` although that plugin is not loaded, so a
     // failed lookup can say which plugin to install (filled from plugin descriptors' needs).
     void note_provider_hint(std::string type, std::string plugin);
+    // " (it is provided by plugin 'x', which is not loaded)" for a type with a hint, else "".
+    std::string missing_provider_note(std::string_view type) const;
 
 private:
     std::map<std::string, std::unique_ptr<Type>, std::less<>> types_;
