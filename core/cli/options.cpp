@@ -23,6 +23,7 @@ const std::vector<OptionSpec>& option_table() {
         {"netdev", nullptr, A::Repeated, "TYPE,id=ID[,...]", "add a network back end", "Devices"},
         {"nic", nullptr, A::Repeated, "[TYPE][,model=NIC][,...]", "add a NIC and its back end in one go", "Devices"},
         {"chardev", nullptr, A::Repeated, "TYPE,id=ID[,...]", "add a character back end", "Devices"},
+        {"object", nullptr, A::Repeated, "TYPE,id=ID[,...]", "add an object, e.g. filter-dump,id=f0,netdev=n0,file=F.pcap", "Devices"},
         {"serial", nullptr, A::Repeated, "DEV", "connect the next serial port to DEV (stdio, file:F, null, ...)", "Devices"},
         {"debugcon", nullptr, A::One, "DEV", "connect the debug console port to DEV", "Devices"},
         {"kernel", nullptr, A::One, "FILE", "boot this kernel directly", "Boot"},
@@ -138,6 +139,7 @@ Options parse_options(int argc, const char* const* argv) {
     o.netdevs = many("netdev");
     o.nics = many("nic");
     o.chardevs = many("chardev");
+    o.objects = many("object");
     o.serials = many("serial");
     o.debugcon = one("debugcon");
     o.kernel = one("kernel");

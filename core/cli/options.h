@@ -25,7 +25,7 @@ const std::vector<OptionSpec>& option_table();
 struct Options {
     std::optional<std::string> machine;          // -M/-machine
     std::vector<std::string> devices;            // -device, in order
-    std::vector<std::string> netdevs, nics, chardevs, serials;
+    std::vector<std::string> netdevs, nics, chardevs, serials, objects;
     std::optional<std::string> memory, smp, cpu, accel;
     std::optional<std::string> kernel, initrd, append, dtb, bios;
     std::optional<std::string> display, debugcon, trace, trace_file, gdb;

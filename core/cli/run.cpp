@@ -12,6 +12,7 @@
 #include "emu/error.h"
 #include "emu/event_loop.h"
 #include "emu/machine.h"
+#include "emu/net.h"
 #include "emu/property.h"
 #include "emu/version.h"
 #include "help.h"
@@ -85,6 +86,8 @@ private:
     void create_backend(std::string_view kind, const std::string& text);
     Device& create_device(const std::string& text);
     void create_nic(const std::string& text, unsigned index);
+    void create_object(const std::string& text);
+    void check_netdevs_used() const;
 
     const Options& options_;
     TypeRegistry& registry_;
@@ -207,6 +210,7 @@ Device& Emulator::create_device(const std::string& text) {
 void Emulator::create_nic(const std::string& text, unsigned index) {
     KeyValues kv = parse_keyval(text, "type");
     std::string backend = kv.take("type").value_or("user");
+    if (backend == "none") return;  // -nic none: no NIC at all
     std::string model = kv.take("model").value_or(machine_->default_nic_model());
     std::optional<std::string> mac = kv.take("mac");
     if (model.empty()) throw Error("-nic " + text + ": this machine has no default NIC; give model=");
@@ -215,6 +219,37 @@ void Emulator::create_nic(const std::string& text, unsigned index) {
     for (auto& [k, v] : kv.items) netdev += "," + k + "=" + v;
     create_backend("netdev", netdev);
     create_device(model + ",netdev=" + id + (mac ? ",mac=" + *mac : ""));
+}
+
+// -object TYPE,id=ID,...: objects that implement "user-creatable" (filters such as filter-dump),
+// at /objects/<id>, created after the back ends they may refer to.
+void Emulator::create_object(const std::string& text) {
+    KeyValues kv = parse_keyval(text, "type");
+    const std::string option = "-object " + text;
+    std::string type_name = kv.take("type").value_or("");
+    std::optional<std::string> id = kv.take("id");
+    if (type_name.empty()) throw Error(option + ": no object type given");
+    if (!id || id->empty()) throw Error(option + ": an id= is required");
+    const Type* type = registry_.find(type_name);
+    if (!type || type->abstract() || !type->is_a("user-creatable"))
+        throw Error(option + ": no object type '" + type_name + "'" + registry_.missing_provider_note(type_name));
+    Object& folder = root_->container("objects");
+    if (folder.child(*id)) throw Error(option + ": duplicate object id '" + *id + "'");
+    Object& object = folder.add_child(*id, registry_.create(type_name));
+    set_properties(object, kv);
+    if (auto* device = object.as<Device>()) device->realize();
+}
+
+// As the issue of every NIC says: a back end that no NIC uses is a mistake, not a silent no-op.
+void Emulator::check_netdevs_used() const {
+    const Object* folder = root_->child("netdev");
+    if (!folder) return;
+    for (const auto& child : folder->children()) {
+        const auto* backend = dynamic_cast<const NetBackend*>(child.get());
+        if (backend && !backend->peer())
+            throw Error("-netdev " + child->id() + ": no NIC uses this back end (add e.g. -device e1000,netdev=" +
+                        child->id() + ")");
+    }
 }
 
 // -serial: each becomes a chardev (serial0, serial1, ...) whose id the machine's UARTs use.
@@ -241,7 +276,10 @@ int Emulator::run() {
     for (const std::string& netdev : options_.netdevs) create_backend("netdev", netdev);
     unsigned nic_index = 0;
     for (const std::string& nic : options_.nics) create_nic(nic, nic_index++);
+    for (const std::string& object : options_.objects) create_object(object);
     for (const std::string& device : options_.devices) create_device(device);
+    check_netdevs_used();
+
 
     loop_.quit_on_signals();
     if (!machine_->config().start_paused) machine_->start();

@@ -2,6 +2,7 @@
 
 #include "emu/device.h"
 #include "emu/machine.h"
+#include "emu/net.h"
 #include "emu/pci.h"
 #include "emu/property.h"
 #include "emu/virtio.h"
@@ -42,6 +43,10 @@ void register_core_types(TypeRegistry& registry) {
     TypeBatch core;
     core.add({.name = "object", .parent = "", .abstract = true, .description = "base of all types"});
     core.add({.name = "interface", .abstract = true, .description = "base of all interfaces"});
+    core.add({.name = "user-creatable",
+              .parent = "interface",
+              .abstract = true,
+              .description = "types -object can create (filters, secrets, ...)"});
     core.add({.name = "container",
               .user_creatable = false,
               .description = "a folder in the object tree",
@@ -77,6 +82,7 @@ void register_core_types(TypeRegistry& registry) {
               .description = "empty machine (no CPU, no devices)",
               .factory = factory_of<NoneMachine>()});
     registry.register_batch(core, "core");
+    register_net_types(registry);
     register_pci_types(registry);  // the PCI and virtio cores are part of the SDK's device kit
     register_virtio_types(registry);
 }

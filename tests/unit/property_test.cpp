@@ -36,7 +36,7 @@ public:
                       "duplex mode");
         c.mac("mac", &Nic::mac, "MAC address");
         c.link("peer", &Nic::peer, "nic", "the other end");
-        c.backend("netdev", &Nic::netdev, "netdev", "back end");
+        c.backend("netdev", &Nic::netdev, "testnet", "back end");
         c.integer("speed", &Nic::speed, std::uint32_t{1000}, "link speed").runtime_settable();
     }
 };
@@ -50,8 +50,8 @@ class PropertyTest : public ::testing::Test {
 protected:
     void SetUp() override {
         emu::TypeBatch batch;
-        batch.add({.name = "netdev", .parent = "backend", .abstract = true});
-        batch.add({.name = "netdev-null", .parent = "netdev", .factory = emu::factory_of<Backend>()});
+        batch.add({.name = "testnet", .parent = "backend", .abstract = true});
+        batch.add({.name = "testnet-null", .parent = "testnet", .factory = emu::factory_of<Backend>()});
         batch.add({.name = "nic", .parent = "device", .factory = emu::factory_of<Nic>(),
                    .class_init = emu::class_init_of<Nic>(&Nic::class_init)});
         batch.add({.name = "fast-nic", .parent = "nic", .factory = emu::factory_of<Fast>(),
@@ -134,7 +134,7 @@ TEST_F(PropertyTest, ErrorsNameObjectPropertyAndValue) {
               "nic 'net0': property 'duplex': 'fast' is not one of: half, full, auto");
     EXPECT_EQ(error_of(nic, "colour", "red"), "nic 'net0': no property 'colour'");
     EXPECT_EQ(error_of(nic, "netdev", "n9"),
-              "nic 'net0': property 'netdev': 'n9' does not name a netdev (no -netdev with this id)");
+              "nic 'net0': property 'netdev': 'n9' does not name a testnet (no -testnet with this id)");
     EXPECT_EQ(error_of(nic, "peer", "/machine/nowhere"),
               "nic 'net0': property 'peer': '/machine/nowhere' does not name an object");
     EXPECT_EQ(error_of(nic, "peer", "/machine"), "nic 'net0': property 'peer': '/machine' is not a nic");
@@ -150,7 +150,7 @@ TEST_F(PropertyTest, LinksAndBackends) {
     EXPECT_EQ(a.get_property("peer"), "/machine/peripheral/b");
     b.set_property("peer", "../a");
     EXPECT_EQ(b.peer, &a);
-    root->container("netdev").add_child("n0", registry.create("netdev-null"));
+    root->container("testnet").add_child("n0", registry.create("testnet-null"));
     a.set_property("netdev", "n0");
     ASSERT_NE(a.netdev, nullptr);
     EXPECT_EQ(a.get_property("netdev"), "n0");

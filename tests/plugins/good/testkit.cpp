@@ -2,6 +2,7 @@
 // fails on request, a back end type, and a machine. Used by the loader and CLI tests.
 #include <emu/device.h>
 #include <emu/machine.h>
+#include <emu/net.h>
 #include <emu/plugin.h>
 #include <emu/property.h>
 
@@ -9,9 +10,10 @@ namespace {
 
 enum class Mode { Fast, Slow, Off };
 
-class TestBackend : public emu::Device {
+class TestBackend : public emu::NetBackend {
 public:
     std::string label;
+    bool receive(std::span<const std::uint8_t>) override { return true; }
 };
 
 class TestDevice : public emu::Device {
@@ -45,7 +47,11 @@ public:
 protected:
     void do_realize() override {
         if (fail) throw emu::Error("realize failed because fail=on was given");
+        emu::connect_nic(*this, client_, backend);  // plays a NIC for netdev=
     }
+
+private:
+    emu::NicClient client_{*this, [](std::span<const std::uint8_t>) { return true; }};
 };
 
 class TestMachine : public emu::Machine {
@@ -54,8 +60,6 @@ public:
 };
 
 void register_types(emu::TypeBatch& types) {
-    types.add({.name = "netdev", .parent = "backend", .abstract = true,
-               .description = "base of network back ends (test stand-in)"});
     types.add({.name = "netdev-testnet", .parent = "netdev", .user_creatable = true,
                .description = "a test network back end", .factory = emu::factory_of<TestBackend>()});
     types.add({.name = "test-device", .parent = "device", .category = emu::Category::Misc,
