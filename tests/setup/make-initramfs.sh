@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Build a busybox initramfs for the Linux guest tests from the armhf packages that
 # fetch-guests.sh unpacked: /init mounts the pseudo file systems, says it reached init, and
-# runs a shell on the console for the test to drive.
+# runs a shell on the console for the test to drive. The kernel's own NIC driver modules (and
+# what they depend on) are included with a modules.dep, so `modprobe e1000` works, and
+# udhcpc has a script that configures the interface and prints "emu-dhcp: IFACE IP".
 # Usage: tests/setup/make-initramfs.sh [cache-dir]   -> <cache-dir>/armhf/initramfs.cpio.gz
 set -euo pipefail
 cache=${1:-${EMU_GUEST_DIR:-$HOME/.cache/emu/guests}}
 out=$cache/armhf/initramfs.cpio.gz
 busybox=$cache/armhf/busybox/bin/busybox
 [ -x "$busybox" ] || { echo "make-initramfs: $busybox missing (run tests/setup/fetch-guests.sh)" >&2; exit 1; }
-[ -f "$out" ] && [ "$out" -nt "$0" ] && exit 0
+kernel_dir=$cache/armhf/kernel
+[ -f "$out" ] && [ "$out" -nt "$0" ] && [ "$out" -nt "$kernel_dir" ] && exit 0
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -16,9 +19,70 @@ mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,root,lib/modules}
 cp "$busybox" "$root/bin/busybox"
 for applet in sh ash mount umount cat echo ls mkdir grep sed awk head tail wc sleep poweroff reboot \
               halt insmod modprobe ip ifconfig udhcpc ping wget md5sum sha256sum dmesg uname free \
-              hwclock date nproc tr cut sync dd mknod setsid cttyhack ps kill; do
+              hwclock date nproc tr cut sync dd mknod setsid cttyhack ps kill rmmod lsmod nc tee \
+              seq cmp time base64; do
   ln -sf busybox "$root/bin/$applet"
 done
+# NIC drivers the network tests load, resolved with their dependencies from each module's
+# .modinfo "depends=" (no kmod needed on the host), into a busybox-readable modules.dep.
+modules=$(ls -d "$kernel_dir"/lib/modules/* 2>/dev/null | head -1)
+if [ -n "$modules" ]; then
+  python3 - "$modules" "$root/lib/modules/$(basename "$modules")" <<'PY'
+import os, re, shutil, sys
+src, dst = sys.argv[1], sys.argv[2]
+wanted = ["e1000", "virtio_net", "virtio_mmio", "virtio_pci", "8139cp", "8139too", "ne2k-pci",
+          "smsc911x"]
+paths = {}
+for dirpath, _, files in os.walk(os.path.join(src, "kernel")):
+    for f in files:
+        if f.endswith(".ko"):
+            paths[f[:-3].replace("-", "_")] = os.path.join(dirpath, f)
+def depends(path):
+    data = open(path, "rb").read()
+    m = re.search(rb"\0depends=([^\0]*)\0", data)
+    return [d for d in (m.group(1).decode().split(",") if m else []) if d]
+order, seen = [], set()
+def visit(name):
+    key = name.replace("-", "_")
+    if key in seen: return
+    seen.add(key)
+    if key not in paths: sys.exit(f"make-initramfs: module {name} not in {src}")
+    for dep in depends(paths[key]): visit(dep)
+    order.append(key)
+for name in wanted: visit(name)
+lines = []
+for key in order:
+    rel = os.path.relpath(paths[key], src)
+    os.makedirs(os.path.dirname(os.path.join(dst, rel)), exist_ok=True)
+    shutil.copy(paths[key], os.path.join(dst, rel))
+    # The whole closure, as depmod writes it: modprobe loads it from the right.
+    closure = []
+    def close(mod):
+        for d in depends(paths[mod]):
+            d = d.replace("-", "_")
+            if d not in closure:
+                closure.append(d)
+                close(d)
+    close(key)
+    deps = [os.path.relpath(paths[d], src) for d in closure]
+    lines.append(rel + ": " + " ".join(deps))
+open(os.path.join(dst, "modules.dep"), "w").write("\n".join(lines) + "\n")
+PY
+fi
+mkdir -p "$root/etc/udhcpc"
+cat > "$root/etc/udhcpc/default.script" <<'DHCP'
+#!/bin/sh
+case "$1" in
+  deconfig) ip addr flush dev "$interface"; ip link set "$interface" up ;;
+  bound|renew)
+    ip addr flush dev "$interface"
+    ip addr add "$ip/${mask:-24}" dev "$interface"
+    [ -n "$router" ] && ip route add default via "${router%% *}" dev "$interface"
+    for d in $dns; do echo "nameserver $d"; done > /etc/resolv.conf
+    echo "emu-dhcp: $interface $ip" ;;
+esac
+DHCP
+chmod +x "$root/etc/udhcpc/default.script"
 cat > "$root/init" <<'INIT'
 #!/bin/sh
 mount -t proc proc /proc
