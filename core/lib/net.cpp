@@ -74,6 +74,9 @@ void NetClient::disconnect() {
     queue_.clear();
     peer->queue_.clear();
     sender_waiting_ = peer->sender_waiting_ = false;
+    // In ~NetClient this client's own override is gone already (the base no-op runs).
+    peer_disconnected();
+    peer->peer_disconnected();
 }
 
 NetClient::SendStatus NetClient::send(std::span<const std::uint8_t> frame) {
@@ -98,9 +101,12 @@ NetClient::SendStatus NetClient::send(std::span<const std::uint8_t> frame) {
             if (!peer.queue_.empty()) peer.flush_queue();
             return SendStatus::Delivered;
         }
-        peer.queue_.emplace_back(frame.begin(), frame.end());
+        // Refused. Anything queued meanwhile was sent during receive(), so after this frame.
+        peer.queue_.emplace_front(frame.begin(), frame.end());
         ++stats_.queued;
         peer.sender_waiting_ = true;
+        // A receive_ready() during that receive() must not be lost: try the queue once now.
+        if (peer.ready_requested_) peer.flush_queue();
         return SendStatus::Queued;
     }
     if (peer.queue_.size() >= net::kMaxQueuedFrames) {
@@ -136,12 +142,16 @@ NetClient::SendStatus NetClient::send(const struct iovec* iov, int count) {
 }
 
 void NetClient::receive_ready() {
-    if (flushing_) return;  // the outer send()/flush picks the queue up
+    if (flushing_) {  // the outer send()/flush picks the queue up
+        ready_requested_ = true;
+        return;
+    }
     flush_queue();
 }
 
 void NetClient::flush_queue() {
     flushing_ = true;
+    ready_requested_ = false;
     while (!queue_.empty() && can_receive()) {
         std::vector<std::uint8_t> frame = std::move(queue_.front());
         queue_.pop_front();
@@ -153,6 +163,7 @@ void NetClient::flush_queue() {
         stats_.received_bytes += frame.size();
     }
     flushing_ = false;
+    ready_requested_ = false;
     if (queue_.empty() && sender_waiting_) {
         sender_waiting_ = false;
         if (peer_) peer_->send_ready();
@@ -164,8 +175,23 @@ void NetClient::set_link_up(bool up) {
     link_up_ = up;
     if (peer_) peer_->link_up_ = up;
     if (!changed) return;
+    if (!up) {
+        // Frames in flight are lost with the cable, as on a wire; a sender waiting for room is
+        // released (its next frames are dropped until the link is back).
+        drop_queue();
+        if (peer_) peer_->drop_queue();
+    }
     link_changed();
     if (peer_) peer_->link_changed();
+}
+
+void NetClient::drop_queue() {
+    stats_.dropped += queue_.size();
+    queue_.clear();
+    if (sender_waiting_) {
+        sender_waiting_ = false;
+        if (peer_) peer_->send_ready();
+    }
 }
 
 NetClient::TapId NetClient::add_tap(Tap tap) {
@@ -185,6 +211,8 @@ void NetClient::notify_taps(Direction direction, std::span<const std::uint8_t> f
 // ---- Back ends and NICs -----------------------------------------------------------------------
 
 std::string NetBackend::net_name() const { return "netdev '" + id() + "'"; }
+
+void NetBackend::peer_disconnected() { frontend_ = nullptr; }
 
 void connect_nic(Device& nic, NetClient& client, NetBackend* backend) {
     if (!backend) return;

@@ -21,7 +21,7 @@
 //     kMaxQueuedFrames; beyond that frames are dropped and counted (stats().dropped), which is
 //     what a wire does with a sender that ignores flow control.
 // Frames sent while the link is down, or with no peer, are dropped (as on an unplugged cable):
-// send() returns Dropped.
+// send() returns Dropped. Taking the link down also drops the frames queued on both sides.
 //
 // ---- Threads ----------------------------------------------------------------------------------
 // Everything runs under the big device lock (lock.h): a NIC sends from its MMIO handler on a vCPU
@@ -123,14 +123,20 @@ public:
 
     const Stats& stats() const { return stats_; }
 
+protected:
+    // The pair was broken (disconnect(), or the peer was destroyed).
+    virtual void peer_disconnected() {}
+
 private:
     bool deliver(std::span<const std::uint8_t> frame);     // to this client, or queue
     void flush_queue();
     void notify_taps(Direction direction, std::span<const std::uint8_t> frame);
+    void drop_queue();
 
     NetClient* peer_ = nullptr;
     bool link_up_ = true;
     bool flushing_ = false;
+    bool ready_requested_ = false;  // receive_ready() came while flushing_
     bool sender_waiting_ = false;   // the peer was told Queued for a frame in our queue
     std::deque<std::vector<std::uint8_t>> queue_;           // frames waiting for this client
     std::vector<std::pair<TapId, Tap>> taps_;
@@ -149,6 +155,7 @@ public:
 protected:
     // Called once a front end has connected (the back end may start its I/O now).
     virtual void on_connect() {}
+    void peer_disconnected() override;
 
 private:
     friend void connect_nic(Device& nic, NetClient& client, NetBackend* backend);

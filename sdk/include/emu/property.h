@@ -9,6 +9,9 @@
 //         c.backend("netdev", &Ne2kIsa::netdev_, "netdev", "network back end");
 //     }
 //
+// A string_list property (hostfwd=) may be given several times on one option line; each
+// assignment appends.
+//
 // A parse failure names the object, the property and the value:
 //     e1000: property 'mac': '52:54:00:zz' is not a MAC address
 #pragma once
@@ -32,7 +35,7 @@
 
 namespace emu {
 
-enum class PropertyKind { Bool, Int, Uint, Size, String, Enum, Mac, Link, Backend };
+enum class PropertyKind { Bool, Int, Uint, Size, String, StringList, Enum, Mac, Link, Backend };
 
 class Property {
 public:
@@ -159,6 +162,26 @@ public:
         p.default_value = std::move(def);
         p.parse = [field](Object& o, std::string_view s) { as(o).*field = std::string(s); };
         p.print = [field](const Object& o) { return as(o).*field; };
+        return PropertyRef(cls_.add_property(std::move(p)));
+    }
+
+    // A repeatable string (QEMU's hostfwd=): every assignment appends one entry, in the order
+    // given; an empty value clears the list. Prints the entries joined by ", ". No default.
+    PropertyRef string_list(std::string name, std::vector<std::string> T::*field,
+                            std::string description) {
+        Property p = base(std::move(name), PropertyKind::StringList, "list<str>", std::move(description));
+        p.parse = [field](Object& o, std::string_view s) {
+            auto& list = as(o).*field;
+            if (s.empty())
+                list.clear();
+            else
+                list.emplace_back(s);
+        };
+        p.print = [field](const Object& o) {
+            std::string text;
+            for (const std::string& entry : as(o).*field) text += (text.empty() ? "" : ", ") + entry;
+            return text;
+        };
         return PropertyRef(cls_.add_property(std::move(p)));
     }
 
