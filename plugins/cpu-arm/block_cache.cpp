@@ -3,7 +3,9 @@
 // for the hot path, per-page block lists for invalidation, write protection of code pages via
 // the TLB (stores to them invalidate), and lazy re-verification after icache maintenance (a
 // global epoch; catches DMA writes to code).
+#include <algorithm>
 #include <new>
+#include <vector>
 
 #include "cpu.h"
 
@@ -26,6 +28,47 @@ inline std::uint32_t fetch32(const std::uint8_t* p) {
     std::memcpy(&v, p, 4);
     return v;
 }
+// PC-free handlers (see Insn::pre): they read no register but those named in rd/rn/rm/ra and
+// reach r[15] only through raise_* (which rebuild it): plain data processing, the specialised
+// loads/stores, multiplies, media operations but ADR. Collected once from the selectors,
+// sorted for binary search.
+bool handler_pc_free(Handler h) {
+    static const std::vector<Handler> handlers = [] {
+        std::vector<Handler> v;
+        for (int op = 0; op < kNumDpOps; ++op)
+            for (int kind = 0; kind < 4; ++kind)
+                for (bool s : {false, true}) v.push_back(sel_dp(op, kind, s, false));
+        for (unsigned size : {1u, 2u, 4u})
+            for (bool sign : {false, true})
+                for (bool load : {false, true})
+                    for (unsigned f = 0; f < 32; ++f) {
+                        const auto flags = static_cast<std::uint8_t>(f & (kLsU | kLsP | kLsW | kLsReg));
+                        v.push_back(sel_ldst(size, sign, load, flags, 0));
+                    }
+        for (int op = 0; op < kNumMulOps; ++op) v.push_back(sel_mul(op));
+        for (int op = 0; op < kNumMediaOps; ++op)
+            if (op != kAdr) v.push_back(sel_media(op));
+        // Generic forms (unprivileged, literal, Rt = PC) and UNDEFINED are not PC-free.
+        const Handler excluded[] = {sel_ldst(4, false, true, kLsUser, 0), sel_undef()};
+        std::sort(v.begin(), v.end(), std::less<>{});
+        v.erase(std::unique(v.begin(), v.end()), v.end());
+        for (Handler x : excluded) v.erase(std::remove(v.begin(), v.end(), x), v.end());
+        return v;
+    }();
+    return std::binary_search(handlers.begin(), handlers.end(), h, std::less<>{});
+}
+
+// Fills Insn::pre once an instruction is decoded. LDM/STM are PC-free unless the list or the
+// base is the PC.
+void set_pre(Insn& in) {
+    bool pc_free;
+    if (in.fn == sel_ldm(true) || in.fn == sel_ldm(false))
+        pc_free = !(in.imm & 0x8000u) && in.rn != 15;
+    else
+        pc_free = in.rd != 15 && in.rn != 15 && in.rm != 15 && in.ra != 15 && handler_pc_free(in.fn);
+    in.pre = static_cast<std::uint8_t>((in.cond != 14 ? kPreCond : 0) | (pc_free ? 0 : kPrePc));
+}
+
 inline std::uint64_t block_key(std::uint32_t pa, bool thumb, std::uint32_t it) {
     return pa | (static_cast<std::uint64_t>(thumb) << 32) | (static_cast<std::uint64_t>(it) << 33);
 }
@@ -58,6 +101,7 @@ void Cpu::flush_code_cache() {
     arena_ptr_ = nullptr;
     arena_left_ = arena_used_ = 0;
     flush_pending = false;
+    ++code_flushes;
     jc_flush();
 }
 
@@ -157,7 +201,7 @@ Block* Cpu::find_block() {
     if (!b) return nullptr;
     if (itstate == 0 && b != &scratch_block_) {
         JcEntry& j = jc_[priv][(pc >> 1) & (kJcSize - 1)];
-        j.key = (static_cast<std::uint64_t>(jc_gen) << 32) | pc | (thumb ? 1u : 0u);
+        j.key = jc_key(pc);
         j.block = b;
     }
     return b;
@@ -197,6 +241,7 @@ Block* Cpu::decode_block(std::uint32_t pc, std::uint32_t pa, const std::uint8_t*
         } else {
             a32_decode(static_cast<std::uint32_t>(v), in);
         }
+        set_pre(in);
         in.off = static_cast<std::uint16_t>(off);
         scratch_block_ = Block{};
         scratch_block_.pa = pa;
@@ -232,6 +277,7 @@ Block* Cpu::decode_block(std::uint32_t pc, std::uint32_t pa, const std::uint8_t*
         } else {
             a32_decode(fetch32(page + off), in);
         }
+        set_pre(in);
         in.off = static_cast<std::uint16_t>(off);
         off += in.size;
         ++n;

@@ -90,10 +90,15 @@ struct Block {
     bool thumb = false;
     std::uint8_t it0 = 0;
     Insn* insns = nullptr;
+    // Chaining: the block that last followed this one, valid while link_key equals the
+    // successor's Cpu::jc_key (which holds the jump-cache generation, so TLB and mapping changes
+    // break links as they empty the jump cache). The target's live/epoch are checked on use.
+    std::uint64_t link_key = ~0ull;
+    Block* link = nullptr;
 };
 
 struct JcEntry {
-    std::uint64_t key = ~0ull;  // jc generation << 32 | (pc | thumb)
+    std::uint64_t key = ~0ull;  // Cpu::jc_key: generation, privilege, pc | thumb
     Block* block = nullptr;
 };
 
@@ -231,6 +236,11 @@ public:
     enum class Exc { Reset, Undef, Svc, PrefetchAbort, DataAbort, Irq, Fiq };
     void take_exception(Exc e, std::uint32_t preferred_return, std::uint32_t spsr_value);
     std::uint32_t insn_addr() const { return r[15] - (thumb ? 4u : 8u); }
+    // PC read value of offset 0 of the page of the running block (page + 8 or + 4): r[15] of
+    // the instruction at offset `off` is exec_pcbase + off. Lets handlers of instructions
+    // without kPrePc rebuild r[15] on their exception paths.
+    std::uint32_t exec_pcbase = 0;
+    void restore_pc(const Insn& in) { r[15] = exec_pcbase + in.off; }
     int raise_undef(const Insn& in);
     int raise_data_abort(const Insn& in);  // uses fault_fsr/fault_far/fault_write
     int raise_svc(const Insn& in);
@@ -277,16 +287,29 @@ public:
     void flush_code_cache();
     void bump_icache_epoch();
     void jc_flush() {
-        if (++jc_gen == 0xffffffffu) {
+        if (++jc_gen == kJcGenLimit) {  // wrapped: old keys (in blocks' links too) must go
             jc_gen = 1;
             for (auto& a : jc_)
                 for (auto& e : a) e = JcEntry{};
+            flush_pending = true;  // drops every block, and with them their links
         }
+    }
+    // Jump-cache and chaining key of the instruction at pc in the current state (valid only
+    // with itstate == 0): generation (31 bits), privilege, pc | Thumb.
+    std::uint64_t jc_key(std::uint32_t pc) const {
+        return (static_cast<std::uint64_t>(jc_gen) << 33) | (static_cast<std::uint64_t>(priv) << 32) | pc |
+               (thumb ? 1u : 0u);
     }
     bool code_page(std::uint32_t pa_page) const { return code_pages_[pa_page >> 12] != 0; }
 
     // --- run loop (run.cpp) ---
     StopReason run(std::uint64_t max_instructions);
+    enum { kBoundaryGo, kBoundaryStop, kBoundaryRestart };
+    int block_boundary_slow(std::uint32_t pending_bits);
+    int execute_block(const Block* b, std::uint32_t n);
+    Block* lookup_block_slow(Block* prev, std::uint64_t key);
+    std::uint32_t debug_block(const Block* b, std::uint32_t n, bool resuming);
+    std::uint64_t run_budget = 0;  // instructions left in the current run()
 
     // --- VfpHost ---
     std::uint32_t core_reg(unsigned n) override;
@@ -303,6 +326,8 @@ public:
 
     // Decoded-block cache storage (block_cache.cpp).
     static constexpr unsigned kJcBits = 12, kJcSize = 1u << kJcBits;
+    static constexpr std::uint32_t kJcGenLimit = 0x7fffffffu;
+    std::uint64_t code_flushes = 0;  // flush_code_cache() calls: blocks held across a lookup die
     JcEntry jc_[2][kJcSize];
     std::uint32_t jc_gen = 1;
     std::uint64_t icache_epoch = 1;

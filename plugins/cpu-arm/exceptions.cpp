@@ -53,18 +53,21 @@ void Cpu::take_exception(Exc e, std::uint32_t lr_value, std::uint32_t spsr_value
 }
 
 int Cpu::raise_undef(const Insn& in) {
+    restore_pc(in);
     const std::uint32_t addr = insn_addr();
     take_exception(Exc::Undef, addr + (thumb ? 2 : 4), cpsr_with_it(in.it));
     return kExit;
 }
 
 int Cpu::raise_svc(const Insn& in) {
+    restore_pc(in);
     const std::uint32_t addr = insn_addr();
     take_exception(Exc::Svc, addr + in.size, cpsr_with_it(in.it_next));
     return kExit;
 }
 
 int Cpu::raise_data_abort(const Insn& in) {
+    restore_pc(in);
     const std::uint32_t addr = insn_addr();
     std::uint32_t fsr = fsr_for_current_format(fault_fsr);
     if (fault_write) fsr |= 1u << 11;  // WnR

@@ -33,8 +33,8 @@ int ldm(Cpu& c, const Insn& in) {
     const u32 base = c.r[in.rn];
     u32 addr = start_address(base, in.flags, count);
     u32 vals[16];
-    for (unsigned i = 0; i < 16; ++i) {
-        if (!(list & (1u << i))) continue;
+    for (u32 l = list; l; l &= l - 1) {  // the listed registers, lowest first
+        const unsigned i = static_cast<unsigned>(__builtin_ctz(l));
         if (ARM_UNLIKELY(c.read_aligned32(addr, vals[i], c.priv))) return c.raise_data_abort(in);
         addr += 4;
     }
@@ -47,8 +47,10 @@ int ldm(Cpu& c, const Insn& in) {
         return kCont;
     }
     if (in.flags & kLsW) c.r[in.rn] = wb_value(base, in.flags, count);
-    for (unsigned i = 0; i < 15; ++i)
-        if (list & (1u << i)) c.r[i] = vals[i];
+    for (u32 l = list & 0x7fffu; l; l &= l - 1) {
+        const unsigned i = static_cast<unsigned>(__builtin_ctz(l));
+        c.r[i] = vals[i];
+    }
     if (pc) {
         if (user) {
             if (!c.has_spsr()) return c.raise_undef(in);
@@ -66,8 +68,8 @@ int stm(Cpu& c, const Insn& in) {
     u32 addr = start_address(base, in.flags, count);
     const bool user = in.flags & kLdmUser;
     int code = 0;
-    for (unsigned i = 0; i < 16; ++i) {
-        if (!(list & (1u << i))) continue;
+    for (u32 l = list; l; l &= l - 1) {
+        const unsigned i = static_cast<unsigned>(__builtin_ctz(l));
         u32 v = user ? c.user_reg(i) : c.r[i];
         int r = c.write_aligned32(addr, v, c.priv);
         if (ARM_UNLIKELY(r == kMemFault)) return c.raise_data_abort(in);

@@ -25,7 +25,27 @@ inline u32 offset_of(const Cpu& c, const Insn& in, bool reg) {
 }
 
 // MODE: 0 offset, 1 pre-indexed with writeback, 2 post-indexed. Immediate offsets are stored
-// already negated when U = 0.
+// already negated when U = 0. The handler is the TLB fast path only, with no stack frame; a
+// miss tail-calls ldst_slow (alignment, MMIO, code pages, faults).
+template <unsigned SIZE, bool SIGN, bool LOAD, int MODE, bool REG>
+[[gnu::noinline]] int ldst_slow(Cpu& c, const Insn& in, u32 addr) {
+    using S = typename SizeType<SIZE>::S;
+    const u32 base = c.r[in.rn];
+    const u32 off = offset_of(c, in, REG);
+    if constexpr (LOAD) {
+        std::uint64_t v = 0;
+        if (ARM_UNLIKELY(c.read_slow(addr, SIZE, v, c.priv, 0))) return c.raise_data_abort(in);
+        if constexpr (MODE != 0) c.r[in.rn] = base + off;
+        c.r[in.rd] = SIGN ? static_cast<u32>(static_cast<S>(v)) : static_cast<u32>(v);
+        return kCont;
+    } else {
+        int r = c.write_slow(addr, SIZE, c.r[in.rd] & (SIZE == 4 ? ~0u : (1u << (8 * SIZE)) - 1), c.priv, 0);
+        if (ARM_UNLIKELY(r == kMemFault)) return c.raise_data_abort(in);
+        if constexpr (MODE != 0) c.r[in.rn] = base + off;
+        return r == kMemCodeHit ? kExitNext : kCont;
+    }
+}
+
 template <unsigned SIZE, bool SIGN, bool LOAD, int MODE, bool REG>
 int ldst(Cpu& c, const Insn& in) {
     using T = typename SizeType<SIZE>::T;
@@ -33,18 +53,21 @@ int ldst(Cpu& c, const Insn& in) {
     const u32 base = c.r[in.rn];
     const u32 off = offset_of(c, in, REG);
     const u32 addr = MODE == 2 ? base : base + off;
+    const TlbEntry& e = c.tlb[c.priv][LOAD ? kAccRead : kAccWrite][(addr >> 12) & (kTlbSize - 1)];
+    if (ARM_UNLIKELY(e.tag != (addr & (kPageMask | (SIZE - 1)))))
+        return ldst_slow<SIZE, SIGN, LOAD, MODE, REG>(c, in, addr);
+    void* host = reinterpret_cast<void*>(e.addend + addr);
     if constexpr (LOAD) {
         T v;
-        if (ARM_UNLIKELY(c.read<T>(addr, v, c.priv))) return c.raise_data_abort(in);
+        std::memcpy(&v, host, SIZE);
         if constexpr (MODE != 0) c.r[in.rn] = base + off;
         c.r[in.rd] = SIGN ? static_cast<u32>(static_cast<S>(v)) : static_cast<u32>(v);
-        return kCont;
     } else {
-        int r = c.write<T>(addr, static_cast<T>(c.r[in.rd]), c.priv);
-        if (ARM_UNLIKELY(r == kMemFault)) return c.raise_data_abort(in);
+        const T v = static_cast<T>(c.r[in.rd]);
+        std::memcpy(host, &v, SIZE);
         if constexpr (MODE != 0) c.r[in.rn] = base + off;
-        return r == kMemCodeHit ? kExitNext : kCont;
     }
+    return kCont;
 }
 
 // Everything else: T variants, Rt = PC, aligned-PC literal base. ra: bits 0-3 size, bit 4

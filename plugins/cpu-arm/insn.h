@@ -37,6 +37,16 @@ struct Insn {
     std::uint8_t it;       // ITSTATE in force for this instruction (T32)
     std::uint8_t it_next;  // ITSTATE after it
     std::uint8_t ends;     // 1: an unconditional version of this ends the block
+    std::uint8_t pre;      // run-loop work before the handler (kPre*); 0 for most instructions
+};
+static_assert(sizeof(Insn) == 32, "blocks are arrays of 32-byte instructions");
+
+// Insn::pre, set by the block decoder (block_cache.cpp): what the run loop must do before
+// calling the handler. An instruction without kPrePc neither reads r[15] nor needs it exact
+// (its exception paths rebuild it from Cpu::exec_pcbase).
+enum : std::uint8_t {
+    kPreCond = 1,  // conditional: check ConditionPassed
+    kPrePc = 2,    // store the PC read value in r[15] first
 };
 
 enum : std::uint8_t { kShLsl = 0, kShLsr = 1, kShAsr = 2, kShRor = 3, kShRrx = 4 };

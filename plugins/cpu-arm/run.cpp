@@ -1,102 +1,164 @@
 // The execution loop: between blocks, sample requests, interrupts, memory-map and icache
-// changes; find the block (jump cache hot path); run its instructions (condition check, one
-// indirect call each).
+// changes (one combined test on the hot path); find the block (the previous block's chained
+// successor, else the jump cache); run its instructions (one indirect call each; the r[15]
+// store and the condition check only for instructions marked in Insn::pre).
 #include <algorithm>
 
 #include "cpu.h"
 
 namespace emu::arm {
 
-StopReason Cpu::run(std::uint64_t max_instructions) {
-    running = true;
-    in_run.store(true, std::memory_order_seq_cst);
-    std::uint64_t budget = max_instructions;
-    StopReason reason = StopReason::Budget;
-    bool first_block = true;  // a breakpoint at the resume PC does not stop again
-    while (budget > 0) {
-        // --- block boundary: r[15], itstate and the CPSR are exact here ---
-        const std::uint32_t p = pending.load(std::memory_order_relaxed);
-        if (ARM_UNLIKELY(p)) {
-            if (p & kPendStop) {
-                pending.fetch_and(~kPendStop, std::memory_order_relaxed);
-                reason = StopReason::Halted;
-                break;
-            }
-            if (p & kPendTlbFlush) service_remote_tlb_flush();
-            if (p & kPendEvent) {
-                pending.fetch_and(~kPendEvent, std::memory_order_acq_rel);
-                event_register = true;
-            }
-            if ((p & (kPendIrq | kPendFiq)) && check_interrupts()) continue;
+// Work at a block boundary that the hot path only tests for: stop requests, remote TLB
+// flushes, events, interrupts, memory-map changes and deferred code-cache flushes. Returns
+// kBoundaryStop to leave run(), kBoundaryRestart when an interrupt was taken (r[15] changed).
+int Cpu::block_boundary_slow(std::uint32_t p) {
+    if (p) {
+        if (p & kPendStop) {
+            pending.fetch_and(~kPendStop, std::memory_order_relaxed);
+            return kBoundaryStop;
         }
-        if (ARM_UNLIKELY(mem.generation() != mem_generation)) {
-            mem_generation = mem.generation();
-            tlb_flush_all();
-            flush_code_cache();
+        if (p & kPendTlbFlush) service_remote_tlb_flush();
+        if (p & kPendEvent) {
+            pending.fetch_and(~kPendEvent, std::memory_order_acq_rel);
+            event_register = true;
         }
-        if (ARM_UNLIKELY(flush_pending)) flush_code_cache();
-        icache_epoch = g_icache_epoch.load(std::memory_order_relaxed);
+        if ((p & (kPendIrq | kPendFiq)) && check_interrupts()) return kBoundaryRestart;
+    }
+    if (mem.generation() != mem_generation) {
+        mem_generation = mem.generation();
+        tlb_flush_all();
+        flush_code_cache();
+    }
+    if (flush_pending) flush_code_cache();
+    return kBoundaryGo;
+}
 
-        Block* b;
-        const std::uint32_t pc = r[15];
-        const JcEntry& j = jc_[priv][(pc >> 1) & (kJcSize - 1)];
-        if (ARM_LIKELY(itstate == 0 && j.key == ((static_cast<std::uint64_t>(jc_gen) << 32) | pc | (thumb ? 1u : 0u)) &&
-                       j.block->live && j.block->epoch == icache_epoch)) {
-            b = j.block;
-        } else {
-            b = find_block();
-            if (!b) {  // prefetch abort taken
-                ++icount;
-                --budget;
+// Runs the first n instructions of block b (r[15] holds its address), then leaves r[15],
+// itstate, icount and run_budget exact. Returns kCont if they all completed, else the exit
+// code of the instruction that left. Out of line so the loop keeps its few values in
+// registers across the handler calls.
+[[gnu::noinline]] int Cpu::execute_block(const Block* b, std::uint32_t n) {
+    exec_pcbase = (r[15] & kPageMask) + (b->thumb ? 4u : 8u);
+    const Insn* in = b->insns;
+    const Insn* const last = in + n - 1;
+    int rc;
+    for (;; ++in) {
+        if (ARM_UNLIKELY(in->pre)) {
+            if (in->pre & kPrePc) r[15] = exec_pcbase + in->off;
+            if ((in->pre & kPreCond) && !cond_pass(*this, in->cond)) {
+                if (in == last) {
+                    rc = kCont;
+                    break;
+                }
                 continue;
             }
         }
-        if (ARM_UNLIKELY(trace_exec && trace_sink))
-            trace("Trace: " + hex32(pc) + " [cpsr=" + hex32(cpsr()) + "]");
+        rc = in->fn(*this, *in);
+        if (ARM_UNLIKELY(rc != kCont) || in == last) break;
+    }
+    const std::uint32_t done = static_cast<std::uint32_t>(in - b->insns) + 1;
+    icount += done;
+    run_budget -= done;
+    if (rc != kExit) {  // kExit: the handler set r[15] and itstate
+        r[15] = (exec_pcbase & kPageMask) + in->off + in->size;
+        itstate = in->it_next;
+    }
+    return rc;
+}
 
-        // --- execute the block ---
-        const Insn* const insns = b->insns;
-        std::uint32_t n = b->count;
-        if (n > budget) n = static_cast<std::uint32_t>(budget);
-        const std::uint32_t page = pc & kPageMask;
-        if (ARM_UNLIKELY(!breakpoints.empty())) {
-            for (std::uint32_t k = first_block ? 1 : 0; k < n; ++k) {
-                const std::uint32_t va = page + insns[k].off;
-                if (std::find(breakpoints.begin(), breakpoints.end(), va) != breakpoints.end()) {
-                    n = k;
-                    break;
-                }
+// The block at r[15] when neither the chain link nor the jump cache has a usable one: an
+// ITSTATE != 0 entry, a stale or dropped block, or a miss. Links prev to it. Null when a
+// prefetch abort was taken instead (counted as an instruction).
+[[gnu::noinline]] Block* Cpu::lookup_block_slow(Block* prev, std::uint64_t key) {
+    icache_epoch = g_icache_epoch.load(std::memory_order_relaxed);
+    const std::uint64_t flushes = code_flushes;
+    Block* b = find_block();
+    if (!b) {
+        ++icount;
+        --run_budget;
+        return nullptr;
+    }
+    if (prev && code_flushes == flushes && itstate == 0 && b != &scratch_block_) {
+        prev->link_key = key;
+        prev->link = b;
+    }
+    return b;
+}
+
+// Debugger and -d exec support for the block about to run: traces it and returns how many of
+// its first n instructions may run before a breakpoint (0: stop at its first instruction).
+[[gnu::noinline]] std::uint32_t Cpu::debug_block(const Block* b, std::uint32_t n, bool resuming) {
+    const std::uint32_t pc = r[15];
+    if (trace_exec && trace_sink) trace("Trace: " + hex32(pc) + " [cpsr=" + hex32(cpsr()) + "]");
+    for (std::uint32_t k = resuming ? 1 : 0; k < n; ++k) {
+        const std::uint32_t va = (pc & kPageMask) + b->insns[k].off;
+        if (std::find(breakpoints.begin(), breakpoints.end(), va) != breakpoints.end()) return k;
+    }
+    return n;
+}
+
+StopReason Cpu::run(std::uint64_t max_instructions) {
+    running = true;
+    in_run.store(true, std::memory_order_seq_cst);
+    run_budget = max_instructions;
+    StopReason reason = StopReason::Budget;
+    bool first_block = true;  // a breakpoint at the resume PC does not stop again
+    Block* prev = nullptr;    // the block that just ran to its end or branched (for chaining)
+    while (run_budget > 0) {
+        // --- block boundary: r[15], itstate and the CPSR are exact here ---
+        const std::uint32_t p = pending.load(std::memory_order_relaxed);
+        if (ARM_UNLIKELY(p | static_cast<std::uint32_t>(flush_pending) |
+                         static_cast<std::uint32_t>(mem.generation() != mem_generation))) {
+            prev = nullptr;
+            const int rc = block_boundary_slow(p);
+            if (rc == kBoundaryStop) {
+                reason = StopReason::Halted;
+                break;
             }
+            if (rc == kBoundaryRestart) continue;
+        }
+
+        // --- find the block: chained successor, jump cache, or the slow lookup ---
+        const std::uint32_t pc = r[15];
+        const std::uint64_t key = jc_key(pc);
+        Block* b;
+        if (prev && prev->link_key == key) {
+            b = prev->link;
+        } else {
+            const JcEntry& j = jc_[priv][(pc >> 1) & (kJcSize - 1)];
+            b = j.key == key ? j.block : nullptr;
+        }
+        // Usable only outside IT blocks, if not dropped by a store and verified since the
+        // last icache maintenance.
+        if (ARM_UNLIKELY(!b || itstate != 0 || !b->live ||
+                         b->epoch != g_icache_epoch.load(std::memory_order_relaxed))) {
+            b = lookup_block_slow(prev, key);
+            if (!b) {  // prefetch abort taken
+                prev = nullptr;
+                continue;
+            }
+        } else if (prev && prev->link != b) {
+            prev->link_key = key;
+            prev->link = b;
+        }
+
+        // --- execute it ---
+        std::uint32_t n = b->count;
+        if (ARM_UNLIKELY(n > run_budget)) n = static_cast<std::uint32_t>(run_budget);
+        if (ARM_UNLIKELY(trace_exec || !breakpoints.empty())) {
+            n = debug_block(b, n, first_block);
             if (n == 0) {
                 reason = StopReason::Breakpoint;
                 break;
             }
         }
         first_block = false;
-        const std::uint32_t pcbase = page + (b->thumb ? 4u : 8u);
-        std::uint32_t i = 0;
-        int rc = kCont;
-        for (; i < n; ++i) {
-            const Insn& in = insns[i];
-            r[15] = pcbase + in.off;
-            if (in.cond != 14 && !cond_pass(*this, in.cond)) continue;
-            rc = in.fn(*this, in);
-            if (ARM_UNLIKELY(rc != kCont)) break;
-        }
-        if (rc == kCont) {
-            const Insn& last = insns[n - 1];
-            r[15] = page + last.off + last.size;
-            itstate = last.it_next;
-            icount += n;
-            budget -= n;
+        const int rc = execute_block(b, n);
+        if (ARM_LIKELY(rc == kExit || (rc == kCont && n == b->count))) {
+            prev = b;
             continue;
         }
-        icount += i + 1;
-        budget -= i + 1;
-        if (rc == kExit) continue;
-        const Insn& in = insns[i];
-        r[15] = page + in.off + in.size;
-        itstate = in.it_next;
+        prev = nullptr;  // a block cut short is not chained
         if (rc == kExitWfi) {
             if (!(pending.load(std::memory_order_acquire) & (kPendIrq | kPendFiq))) {
                 reason = StopReason::Wfi;

@@ -209,7 +209,9 @@ void Cpu::tlb_flush_va(std::uint32_t va) {
 void Cpu::tlb_flush_domains(std::uint32_t changed) {
     changed &= tlb_domains_present;
     if (!changed) return;
-    bool any = false;
+    // Jump-cache entries and block links of pages in these domains may outlive their TLB
+    // entries (a direct-mapped slot is refilled by another page), so they go regardless.
+    jc_flush();
     for (unsigned d = 0; d < 16; ++d) {
         if (!(changed & (1u << d))) continue;
         for (unsigned w = 0; w < kTlbSlots / 64; ++w) {
@@ -219,14 +221,11 @@ void Cpu::tlb_flush_domains(std::uint32_t changed) {
                 const unsigned slot = w * 64 + static_cast<unsigned>(__builtin_ctzll(bits));
                 bits &= bits - 1;
                 TlbEntry& e = tlb[slot / (3 * kTlbSize)][(slot / kTlbSize) % 3][slot % kTlbSize];
-                if (e.tag != kTlbInvalidTag && ((e.info >> kInfoDomainShift) & 15) == d) {
+                if (e.tag != kTlbInvalidTag && ((e.info >> kInfoDomainShift) & 15) == d)
                     e.tag = kTlbInvalidTag;
-                    any = true;
-                }
             }
         }
     }
-    if (any) jc_flush();
 }
 
 void Cpu::tlb_protect_code_page(std::uint32_t pa_page) {
