@@ -25,6 +25,7 @@ const std::vector<OptionSpec>& option_table() {
         {"chardev", nullptr, A::Repeated, "TYPE,id=ID[,...]", "add a character back end", "Devices"},
         {"object", nullptr, A::Repeated, "TYPE,id=ID[,...]", "add an object, e.g. filter-dump,id=f0,netdev=n0,file=F.pcap", "Devices"},
         {"serial", nullptr, A::Repeated, "DEV", "connect the next serial port to DEV (stdio, file:F, null, ...)", "Devices"},
+        {"monitor", nullptr, A::One, "DEV", "the monitor on DEV (stdio, unix:PATH,server,nowait, tcp:H:P,server, none); default: C-a c on the console", "Devices"},
         {"debugcon", nullptr, A::One, "DEV", "connect the debug console port to DEV", "Devices"},
         {"kernel", nullptr, A::One, "FILE", "boot this kernel directly", "Boot"},
         {"initrd", nullptr, A::One, "FILE", "initial RAM disk for -kernel", "Boot"},
@@ -142,6 +143,7 @@ Options parse_options(int argc, const char* const* argv) {
     o.objects = many("object");
     o.serials = many("serial");
     o.debugcon = one("debugcon");
+    o.monitor = one("monitor");
     o.kernel = one("kernel");
     o.initrd = one("initrd");
     o.append = one("append");

@@ -11,12 +11,14 @@
 #include "emu/device.h"
 #include "emu/error.h"
 #include "emu/event_loop.h"
+#include "emu/chardev.h"
 #include "emu/machine.h"
 #include "emu/net.h"
 #include "emu/property.h"
 #include "emu/version.h"
 #include "help.h"
 #include "keyval.h"
+#include "monitor.h"
 #include "options.h"
 #include "plugin_loader.h"
 #include "serial.h"
@@ -88,6 +90,7 @@ private:
     void create_nic(const std::string& text, unsigned index);
     void create_object(const std::string& text);
     void check_netdevs_used() const;
+    void create_monitor();
 
     const Options& options_;
     TypeRegistry& registry_;
@@ -95,6 +98,7 @@ private:
     std::unique_ptr<Object> root_;
     Machine* machine_ = nullptr;
     std::vector<std::string> serial_ids_;
+    std::string console_mux_id_;  // the stdio chardev the monitor shares by default (C-a c)
 };
 
 MachineConfig Emulator::machine_config() const {
@@ -252,6 +256,35 @@ void Emulator::check_netdevs_used() const {
     }
 }
 
+// -monitor DEV, or by default the monitor multiplexed on the stdio console (C-a c).
+void Emulator::create_monitor() {
+    std::string chardev_id = console_mux_id_;
+    bool mux = true;
+    if (options_.monitor) {
+        if (*options_.monitor == "none") return;
+        if (*options_.monitor == "stdio" && !console_mux_id_.empty()) {
+            chardev_id = console_mux_id_;  // the console is stdio already: share it
+        } else {
+            SerialTarget target = parse_serial(*options_.monitor, "monitor0");
+            if (!target.chardev_spec) {
+                if (target.id.empty()) return;
+                chardev_id = target.id;  // chardev:ID
+            } else {
+                create_backend("chardev", *target.chardev_spec);
+                chardev_id = target.id;
+            }
+            mux = false;
+        }
+    }
+    if (chardev_id.empty() || !registry_.find("monitor")) return;
+    Object* folder = root_->child("chardev");
+    auto* chardev = folder ? dynamic_cast<CharBackend*>(folder->child(chardev_id)) : nullptr;
+    if (!chardev) throw Error("-monitor: no chardev '" + chardev_id + "'");
+    auto& monitor = dynamic_cast<Monitor&>(root_->add_child("monitor", registry_.create("monitor")));
+    monitor.set_chardev(chardev, mux);
+    monitor.realize();
+}
+
 // -serial: each becomes a chardev (serial0, serial1, ...) whose id the machine's UARTs use.
 // Without -serial the first UART goes to stdio, when a stdio back end is available.
 void Emulator::create_serials() {
@@ -264,6 +297,9 @@ void Emulator::create_serials() {
     for (std::size_t i = 0; i < specs.size(); ++i) {
         SerialTarget target = parse_serial(specs[i], "serial" + std::to_string(i));
         if (target.chardev_spec) create_backend("chardev", *target.chardev_spec);
+        // As QEMU's -nographic and mon:stdio: the monitor shares the console (emu has no
+        // display, so its implicit console is -nographic's). An explicit -serial stdio does not.
+        if (i == 0 && target.chardev_spec && (implicit || specs[i] == "mon:stdio")) console_mux_id_ = target.id;
         serial_ids_.push_back(target.id);
     }
 }
@@ -279,6 +315,7 @@ int Emulator::run() {
     for (const std::string& object : options_.objects) create_object(object);
     for (const std::string& device : options_.devices) create_device(device);
     check_netdevs_used();
+    create_monitor();
 
 
     loop_.quit_on_signals();

@@ -1,5 +1,7 @@
 #include "core_types.h"
 
+#include "monitor.h"
+
 #include "emu/device.h"
 #include "emu/machine.h"
 #include "emu/net.h"
@@ -83,6 +85,7 @@ void register_core_types(TypeRegistry& registry) {
               .factory = factory_of<NoneMachine>()});
     registry.register_batch(core, "core");
     register_net_types(registry);
+    register_monitor_type(registry);
     register_pci_types(registry);  // the PCI and virtio cores are part of the SDK's device kit
     register_virtio_types(registry);
 }

@@ -132,6 +132,21 @@ void VirtMachine::create_gpio() {
     gpio.realize();
     system_->add_subregion(kGpio.base, gpio.mmio(0));
     gpio.connect_gpio_out("irq", 0, gic_->gpio_in("", kGpioSpi));
+    gpio_ = &gpio;
+}
+
+// As QEMU's gpio-key: the line goes high and is released 100 ms (guest time) later, so the
+// guest's gpio-keys driver sees a press and a release of KEY_POWER.
+bool VirtMachine::press_power_button() {
+    if (!gpio_) return false;
+    constexpr unsigned kPowerButtonPin = 3;
+    if (!power_button_release_)
+        power_button_release_ = std::make_unique<Timer>(loop(), ClockType::Virtual, [this] {
+            gpio_->gpio_in("", kPowerButtonPin).set(false);
+        });
+    gpio_->gpio_in("", kPowerButtonPin).set(true);
+    power_button_release_->arm_in(100'000'000);
+    return true;
 }
 
 // Two 64 MiB CFI flash banks (Intel command set, two x16 chips on a 32-bit bus, as on QEMU);

@@ -7,6 +7,7 @@
 
 #include <emu/arm_boot.h>
 #include <emu/cpu.h>
+#include <emu/event_loop.h>
 #include <emu/fdt.h>
 #include <emu/machine.h>
 #include <emu/memory.h>
@@ -27,6 +28,7 @@ public:
     std::uint64_t default_ram_size() const override { return 128ull << 20; }
     std::string default_accel() const override { return "tcg"; }
     AddressSpace* system_memory() override { return memory_.get(); }
+    bool press_power_button() override;
 
     // What the device tree describes (virt_fdt.cpp).
     Fdt build_fdt() const;
@@ -57,6 +59,8 @@ private:
     std::unique_ptr<AddressSpace> memory_;
     std::vector<Cpu*> cpus_;
     Device* gic_ = nullptr;
+    Device* gpio_ = nullptr;
+    std::unique_ptr<Timer> power_button_release_;
     FwCfg* fw_cfg_ = nullptr;
     std::string cpu_type_;
 };

@@ -101,6 +101,8 @@ protected:
         }
     }
 
+    bool is_open() const override { return conn_ >= 0; }
+
     void do_unrealize() override {
         if (conn_ >= 0) drain_output();
         close_all();
@@ -289,6 +291,7 @@ private:
         stop_accepting();  // one client at a time
         use_connection(fd);
         start_input(conn_, true);
+        notify_opened();
         return false;
     }
 

@@ -6,7 +6,7 @@
 // come back on unrealize, at exit and on fatal signals.
 //
 // Input goes through QEMU's mux escapes (escapes=on, the default): C-a h help, C-a x quit,
-// C-a a or C-a C-a a literal C-a, C-a c the monitor (not implemented). Without a terminal
+// C-a a or C-a C-a a literal C-a, C-a c the monitor. Without a terminal
 // (a pipe, /dev/null, or no stdin at all) bytes are read as they come; end of file ends input.
 //
 // The hidden properties fd-in and fd-out (default 0 and 1; -1 = none) let tests use pipes or a
@@ -149,7 +149,7 @@ const char kEscapeHelp[] =
     "\n"
     "C-a h    print this help\n"
     "C-a x    exit emu\n"
-    "C-a c    switch between console and monitor (there is no monitor yet)\n"
+    "C-a c    switch between console and monitor\n"
     "C-a a    send C-a to the guest (C-a C-a does too)\n";
 
 class StdioChardev;
@@ -237,7 +237,7 @@ private:
             std::cerr << kEscapeHelp;
             return false;
         case 'c':
-            std::cerr << "emu: C-a c: there is no monitor to switch to (not implemented)\n";
+            if (!switch_focus()) std::cerr << "emu: C-a c: there is no monitor on this console\n";
             return false;
         case 'a':
         case kEscape:

@@ -60,6 +60,9 @@ public:
     void request_shutdown(int exit_status);
     // Ask for a board reset (or, with -no-reboot, an exit with status 0). Thread-safe.
     void request_reset();
+    // Press the board's power button (the monitor's system_powerdown): the guest decides what
+    // to do. Loop thread. False if the board has none.
+    virtual bool press_power_button() { return false; }
 
     // The status a guest-requested shutdown asked for, once it has happened.
     std::optional<int> shutdown_status() const { return shutdown_status_; }
