@@ -46,6 +46,20 @@ std::string kind_of(const Type& type) {
     return category_name(type.category());
 }
 
+// The command-line option that creates a type ("-device"), or "" when none does. Back ends
+// are named with their short name there (-netdev user for type "netdev-user").
+std::string_view option_of(const Type& type) {
+    if (type.abstract() || type.is_interface() || !type.user_creatable()) return "";
+    if (type.is_a("machine")) return "-M";
+    if (type.is_a("cpu")) return "-cpu";
+    if (type.is_a("accel")) return "-accel";
+    if (type.is_a("netdev")) return "-netdev";
+    if (type.is_a("chardev")) return "-chardev";
+    if (type.is_a("device") && !type.is_a("backend")) return "-device";
+    if (type.is_a("user-creatable")) return "-object";
+    return "";
+}
+
 }  // namespace
 
 void print_machines(const TypeRegistry& registry, std::ostream& out) {
@@ -127,6 +141,7 @@ void print_plugins(const PluginLoader& loader, const TypeRegistry& registry,
                 s += "{\"name\":" + json_string(t->name()) + ",\"kind\":" + json_string(kind_of(*t)) +
                      ",\"abstract\":" + (t->abstract() ? "true" : "false") +
                      ",\"user_creatable\":" + (t->user_creatable() && !t->abstract() && !t->is_interface() ? "true" : "false") +
+                     ",\"option\":" + json_string(option_of(*t)) +
                      ",\"description\":" + json_string(t->description()) + "}";
             }
             return s + "]";
@@ -144,7 +159,8 @@ void print_plugins(const PluginLoader& loader, const TypeRegistry& registry,
                 << ",\"license\":" << json_string(p.license) << ",\"file\":" << json_string(p.file.string())
                 << ",\"directory\":" << json_string(p.file.parent_path().string())
                 << ",\"loaded\":" << (p.loaded ? "true" : "false");
-            if (!p.loaded) out << ",\"error\":" << json_string(p.error);
+            if (!p.loaded)
+                out << ",\"shadowed\":" << (p.shadowed ? "true" : "false") << ",\"error\":" << json_string(p.error);
             out << ",\"types\":" << (p.loaded ? types_json(p.name) : "[]") << "}";
         }
         out << "]}\n";

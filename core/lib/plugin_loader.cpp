@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <dlfcn.h>
 #include <elf.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -101,19 +102,29 @@ std::string first_line(std::string text) {
 
 }  // namespace
 
+// An object inside libemu: dladdr() on its address names the file libemu was loaded from.
+const char libemu_anchor = 0;
+
 fs::path PluginLoader::core_library() {
-    return fs::path(boost::dll::this_line_location().string());
+    Dl_info info{};
+    if (::dladdr(&libemu_anchor, &info) == 0 || !info.dli_fname || !*info.dli_fname)
+        return fs::path(boost::dll::this_line_location().string());
+    // The loader names it as found through RUNPATH ("/usr/bin/../lib/.../libemu.so.0"): tidy the
+    // directory, keep the file name (the SONAME link, not the file it points to).
+    const fs::path file(info.dli_fname);
+    std::error_code ec;
+    fs::path dir = fs::weakly_canonical(fs::absolute(file, ec).parent_path(), ec);
+    if (ec) dir = file.parent_path().lexically_normal();
+    return dir / file.filename();
 }
 
 std::vector<fs::path> PluginLoader::default_directories() {
-    std::vector<fs::path> dirs;
     const fs::path libdir = core_library().parent_path();
+    const fs::path installed = libdir / "emu" / "plugins";  // <libdir>/libemu.so, <libdir>/emu/plugins
+    const fs::path build_tree = libdir / "plugins";          // build/libemu.so, build/plugins
     std::error_code ec;
-    if (fs::is_directory(libdir / "plugins", ec))
-        dirs.push_back(libdir / "plugins");         // build tree: build/libemu.so, build/plugins
-    else
-        dirs.push_back(libdir / "emu" / "plugins");  // installed: <libdir>/emu/plugins
-    return dirs;
+    if (!fs::is_directory(installed, ec) && fs::is_directory(build_tree, ec)) return {build_tree};
+    return {installed};
 }
 
 std::vector<fs::path> PluginLoader::search_path(const std::vector<std::string>& plugin_dirs) {
@@ -127,7 +138,8 @@ std::vector<fs::path> PluginLoader::search_path(const std::vector<std::string>& 
             list.remove_prefix(colon + 1);
         }
     }
-    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+    // XDG base directories: a relative XDG_DATA_HOME is invalid and ignored.
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && fs::path(xdg).is_absolute())
         path.push_back(fs::path(xdg) / "emu" / "plugins");
     else if (const char* home = std::getenv("HOME"); home && *home)
         path.push_back(fs::path(home) / ".local" / "share" / "emu" / "plugins");
