@@ -28,5 +28,5 @@ echo "install-deps: installing ${missing[*]}"
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -q
+$sudo apt-get update -q || echo "install-deps: apt-get update failed; installing from the package lists we have" >&2
 $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
