@@ -16,6 +16,8 @@ packages=(
   dpkg-dev file man-db lintian
   # The net tests read back the pcap files of -object filter-dump.
   tshark
+  # iPXE option ROMs: the default romfile= of the PCI NICs, as in QEMU.
+  ipxe-qemu
 )
 
 missing=()
