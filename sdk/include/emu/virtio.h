@@ -1,6 +1,7 @@
 // The virtio core (VIRTIO 1.2): the base class of virtio devices, their split virtqueues
-// (emu/virtio_queue.h), the interface of the transports that carry them (virtio-mmio now,
-// virtio-pci later) and the "virtio bus" that joins one device to one transport.
+// (emu/virtio_queue.h), the interface of the transports that carry them (the virtio-mmio
+// plugin, and virtio-pci in the SDK: emu/virtio_pci.h) and the "virtio bus" that joins one
+// device to one transport.
 //
 // ---- Device authors -------------------------------------------------------------------------
 // A device derives from VirtioDevice and registers a type with parent "virtio-device":
