@@ -39,7 +39,7 @@ const std::vector<OptionSpec>& option_table() {
         {"d", nullptr, A::One, "ITEM[,...]", "enable trace items (in_asm, int, exec)", "Debugging"},
         {"D", nullptr, A::One, "FILE", "write trace output to FILE", "Debugging"},
         {"s", nullptr, A::Flag, nullptr, "shorthand for -gdb tcp::1234", "Debugging"},
-        {"gdb", nullptr, A::One, "DEV", "wait for a gdb connection on DEV (tcp::PORT)", "Debugging"},
+        {"gdb", nullptr, A::One, "DEV", "gdb remote stub on DEV (tcp::PORT or tcp:HOST:PORT)", "Debugging"},
         {"plugin-dir", nullptr, A::Repeated, "DIR", "search DIR for plugins first (repeatable)", "Plugins"},
         {"list-plugins", nullptr, A::Flag, nullptr, "list plugins, their types and any that failed to load", "Plugins"},
         {"json", nullptr, A::Flag, nullptr, "with --list-plugins: print JSON", "Plugins"},

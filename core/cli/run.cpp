@@ -16,6 +16,7 @@
 #include "emu/net.h"
 #include "emu/property.h"
 #include "emu/version.h"
+#include "gdbstub.h"
 #include "help.h"
 #include "keyval.h"
 #include "monitor.h"
@@ -96,6 +97,7 @@ private:
     TypeRegistry& registry_;
     EventLoop loop_;
     std::unique_ptr<Object> root_;
+    std::unique_ptr<GdbStub> gdb_;  // -gdb/-s
     Machine* machine_ = nullptr;
     std::vector<std::string> serial_ids_;
     std::string console_mux_id_;  // the stdio chardev the monitor shares by default (C-a c)
@@ -317,6 +319,8 @@ int Emulator::run() {
     check_netdevs_used();
     create_monitor();
 
+    if (const std::string& gdb = machine_->config().gdb; !gdb.empty() && gdb != "none")
+        gdb_ = std::make_unique<GdbStub>(*machine_, gdb);
 
     loop_.quit_on_signals();
     if (!machine_->config().start_paused) machine_->start();
@@ -326,6 +330,8 @@ int Emulator::run() {
     if (int sig = loop_.quit_signal())
         std::cerr << "emu: terminating on signal " << sig << " (" << strsignal(sig) << ")\n";
     const int status = machine_->shutdown_status().value_or(0);
+    if (gdb_ && machine_->shutdown_status()) gdb_->report_exit(status);
+    gdb_.reset();
     unrealize_tree(*root_);
     root_.reset();
     return status;

@@ -126,6 +126,7 @@ void CortexA15::reset() {
 }
 
 SoftwareCpu::ExecResult CortexA15::execute(std::uint64_t budget) {
+    if (gdb_single_step_ || !gdb_breakpoints_.empty()) return execute_for_debugger(budget);
     switch (core_->run(budget)) {
     case StopReason::Wfi:
         return ExecResult::Halted;

@@ -6,6 +6,7 @@
 
 #include <emu/cpu.h>
 #include <emu/event_loop.h>
+#include <emu/gdb.h>
 #include <emu/machine.h>
 #include <emu/property.h>
 
@@ -15,7 +16,7 @@ namespace emu::arm {
 
 enum class PsciConduit { None, Hvc, Smc };
 
-class CortexA15 final : public SoftwareCpu {
+class CortexA15 final : public SoftwareCpu, public GdbTarget {
 public:
     static void class_init(ClassBuilder<CortexA15>& c);
 
@@ -25,6 +26,19 @@ public:
     bool has_work() const override;
     void stop_execution() override;
     std::uint64_t instructions_executed() const override;
+
+    // GdbTarget (gdb.cpp)
+    std::optional<std::string> gdb_target_xml(std::string_view annex) const override;
+    unsigned gdb_register_count() const override;
+    unsigned gdb_register_size(unsigned regnum) const override;
+    bool gdb_read_register(unsigned regnum, std::span<std::uint8_t> value) override;
+    bool gdb_write_register(unsigned regnum, std::span<const std::uint8_t> value) override;
+    bool gdb_read_memory(std::uint64_t address, std::span<std::uint8_t> out) override;
+    bool gdb_write_memory(std::uint64_t address, std::span<const std::uint8_t> data) override;
+    bool gdb_insert_breakpoint(GdbBreakpointType type, std::uint64_t address, std::uint64_t length) override;
+    bool gdb_remove_breakpoint(GdbBreakpointType type, std::uint64_t address, std::uint64_t length) override;
+    void gdb_remove_all_breakpoints() override;
+    void gdb_set_single_step(bool on) override;
 
     ArmCore& core() { return *core_; }
     std::uint32_t mpidr() const { return 0x80000000u | affinity_; }
@@ -39,6 +53,7 @@ private:
     std::uint64_t counter_now() const;
     void setup_trace(const MachineConfig& config);
     void update_timer_outputs();  // under the big lock
+    ExecResult execute_for_debugger(std::uint64_t budget);  // gdb.cpp: breakpoints set or stepping
 
     std::uint32_t affinity_ = 0;
     std::uint32_t reset_address_ = 0;
@@ -51,6 +66,11 @@ private:
     bool timer_levels_[2] = {false, false};
     std::unique_ptr<Timer> timer_wakeup_;
     EventLoop* loop_ = nullptr;
+
+    // Debugger state (gdb.cpp); changed only while the vCPU is paused.
+    std::vector<std::uint32_t> gdb_breakpoints_;  // Z0/Z1 addresses, also given to the core
+    bool gdb_single_step_ = false;
+    std::optional<std::uint32_t> gdb_stopped_at_;  // PC of the last breakpoint stop
 };
 
 }  // namespace emu::arm

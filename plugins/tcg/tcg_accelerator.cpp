@@ -1,7 +1,8 @@
 // The "tcg" accelerator: runs software CPUs (emu's own interpreters), one host thread each.
 //
 // A vCPU thread loops: wait while paused or powered off; execute a budget of instructions;
-// after WFI/HLT sleep until the CPU has work (an interrupt kicked it) or is paused. pause()
+// after WFI/HLT sleep until the CPU has work (an interrupt kicked it) or is paused; after a
+// debugger stop (breakpoint, single step) stay paused until start(). pause()
 // returns only when every thread has stopped executing, so the board can reset safely.
 #include <pthread.h>
 
@@ -79,9 +80,14 @@ private:
                 idle_ = false;
                 kicked_ = false;
             }
-            if (cpu_.execute(kBudget) == emu::SoftwareCpu::ExecResult::Halted) {
+            const emu::SoftwareCpu::ExecResult result = cpu_.execute(kBudget);
+            if (result == emu::SoftwareCpu::ExecResult::Halted) {
                 std::unique_lock lock(mutex_);
                 wake_.wait(lock, [this] { return exit_ || paused_ || kicked_ || cpu_.has_work(); });
+            } else if (result == emu::SoftwareCpu::ExecResult::Debug) {
+                // The debugger pauses every vCPU and resumes them with start().
+                std::lock_guard lock(mutex_);
+                paused_ = true;
             }
         }
     }

@@ -12,6 +12,8 @@ packages=(
   # ARM guests and their references: bare-metal toolchain, Debian's QEMU (peer for the
   # differential tests and benchmarks), U-Boot's qemu builds.
   gcc-arm-none-eabi binutils-arm-none-eabi qemu-user qemu-system-arm u-boot-qemu
+  # The client the gdb stub tests drive.
+  gdb-multiarch
   # Packaging (tests/packaging): dpkg-shlibdeps and file for CPack, man -l, the package checker.
   dpkg-dev file man-db lintian
   # The net tests read back the pcap files of -object filter-dump.

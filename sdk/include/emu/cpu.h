@@ -68,6 +68,7 @@ public:
         Budget,   // ran its budget; call again
         Halted,   // WFI/HLT: sleep until has_work()
         Stopped,  // stop_execution() was called
+        Debug,    // stopped for the debugger (gdb.h): stay paused until the accelerator's next start()
     };
     // Run up to budget instructions on the calling (vCPU) thread.
     virtual ExecResult execute(std::uint64_t budget) = 0;
