@@ -2,9 +2,12 @@
 """Boot-to-init time of Debian's armhf kernel + busybox initramfs on emu -M virt and on Debian's
 qemu-system-arm -M virt,highmem=off -cpu cortex-a15 (TCG), same kernel, initramfs and command
 line; median of N runs each, interleaved, and the ratio emu/QEMU (issue target: <= 3x).
+--machine vexpress-a15 compares -M vexpress-a15 on both, with the kernel package's
+vexpress-v2p-ca15-tc1.dtb (use --smp 2, as that tree describes two CPUs).
 
-Usage: bench/boot/run.py BUILD_DIR [--runs N] [--smp N] [--guests DIR]
-Writes BUILD_DIR/bench-boot.json. Exit 0 whatever the ratio; 1 if a boot failed.
+Usage: bench/boot/run.py BUILD_DIR [--runs N] [--smp N] [--machine virt|vexpress-a15] [--guests DIR]
+Writes BUILD_DIR/bench-boot.json (virt) or BUILD_DIR/bench-boot-vexpress-a15.json. Exit 0
+whatever the ratio; 1 if a boot failed.
 """
 import argparse
 import json
@@ -30,16 +33,22 @@ def main():
     parser.add_argument("build")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--smp", default="1")
+    parser.add_argument("--machine", choices=["virt", "vexpress-a15"], default="virt")
     parser.add_argument("--guests", default=os.environ.get("EMU_GUEST_DIR", os.path.expanduser("~/.cache/emu/guests")))
     args = parser.parse_args()
     armhf = os.path.join(args.guests, "armhf")
     common = ["-m", "256", "-smp", args.smp, "-kernel", os.path.join(armhf, "zImage"),
               "-initrd", os.path.join(armhf, "initramfs.cpio.gz"), "-append", "console=ttyAMA0", "-nographic"]
     runs = {"emu": [], "qemu": []}
-    commands = {"emu": [os.path.join(args.build, "emu"), "-M", "virt"] + common}
+    if args.machine == "vexpress-a15":
+        common += ["-dtb", os.path.join(armhf, "kernel/usr/lib/linux-image-6.1.0-50-armmp/vexpress-v2p-ca15-tc1.dtb")]
+        emu_machine, qemu_machine = ["-M", "vexpress-a15"], ["-M", "vexpress-a15"]
+    else:
+        emu_machine, qemu_machine = ["-M", "virt"], ["-M", "virt,highmem=off", "-cpu", "cortex-a15"]
+    commands = {"emu": [os.path.join(args.build, "emu")] + emu_machine + common}
     qemu = shutil.which("qemu-system-arm")
     if qemu:
-        commands["qemu"] = [qemu, "-M", "virt,highmem=off", "-cpu", "cortex-a15"] + common
+        commands["qemu"] = [qemu] + qemu_machine + common
     try:
         for _ in range(args.runs):
             for name, argv in commands.items():
@@ -48,7 +57,7 @@ def main():
         print(f"boot failed: {e}")
         return 1
     result = {name: statistics.median(times) for name, times in runs.items() if times}
-    print(f"boot to init, -smp {args.smp}, median of {args.runs}:")
+    print(f"boot to init, -M {args.machine} -smp {args.smp}, median of {args.runs}:")
     print(f"  emu   {result['emu']:7.2f} s   runs: {', '.join(f'{t:.2f}' for t in runs['emu'])}")
     if "qemu" in result:
         print(f"  QEMU  {result['qemu']:7.2f} s   runs: {', '.join(f'{t:.2f}' for t in runs['qemu'])}")
@@ -58,7 +67,8 @@ def main():
     else:
         print("  QEMU  not installed (qemu-system-arm)")
     result["runs"] = runs
-    with open(os.path.join(args.build, "bench-boot.json"), "w") as f:
+    name = "bench-boot.json" if args.machine == "virt" else f"bench-boot-{args.machine}.json"
+    with open(os.path.join(args.build, name), "w") as f:
         json.dump(result, f, indent=1)
     return 0
 

@@ -14,6 +14,7 @@
 #include "emu/chardev.h"
 #include "emu/machine.h"
 #include "emu/net.h"
+#include "emu/pci.h"
 #include "emu/property.h"
 #include "emu/version.h"
 #include "gdbstub.h"
@@ -89,6 +90,8 @@ private:
     void create_backend(std::string_view kind, const std::string& text);
     Device& create_device(const std::string& text);
     void create_nic(const std::string& text, unsigned index);
+    void realize_onboard_nic(Device& nic);
+    void claim_onboard_nic();
     void create_object(const std::string& text);
     void check_netdevs_used() const;
     void create_monitor();
@@ -207,6 +210,9 @@ Device& Emulator::create_device(const std::string& text) {
     try {
         device.realize();
     } catch (const Error& e) {
+        if (type.is_a("pci-device") && !find_pci_bus(*machine_))
+            throw Error(type.name() + " is a PCI device, and this machine (" + machine_->type().name() +
+                        ") has no PCI bus");
         throw Error(device.display_name() + ": " + e.what());
     }
     return device;
@@ -217,14 +223,50 @@ void Emulator::create_nic(const std::string& text, unsigned index) {
     KeyValues kv = parse_keyval(text, "type");
     std::string backend = kv.take("type").value_or("user");
     if (backend == "none") return;  // -nic none: no NIC at all
-    std::string model = kv.take("model").value_or(machine_->default_nic_model());
+    std::optional<std::string> model = kv.take("model");
     std::optional<std::string> mac = kv.take("mac");
-    if (model.empty()) throw Error("-nic " + text + ": this machine has no default NIC; give model=");
     std::string id = "__nic" + std::to_string(index);
     std::string netdev = backend + ",id=" + id;
     for (auto& [k, v] : kv.items) netdev += "," + k + "=" + v;
+    // The board's own NIC takes the first -nic that names no model (or its type).
+    if (Device* onboard = machine_->onboard_nic(); onboard && (!model || *model == onboard->type().name())) {
+        if (onboard->realized())
+            throw Error("-nic " + text + ": the board's on-board " + onboard->type().name() +
+                        " is taken by an earlier -nic; give model= for another NIC");
+        create_backend("netdev", netdev);
+        onboard->set_property("netdev", id);
+        if (mac) onboard->set_property("mac", *mac);
+        realize_onboard_nic(*onboard);
+        return;
+    }
+    if (!model) model = machine_->default_nic_model();
+    if (model->empty()) throw Error("-nic " + text + ": this machine has no default NIC; give model=");
     create_backend("netdev", netdev);
-    create_device(model + ",netdev=" + id + (mac ? ",mac=" + *mac : ""));
+    create_device(*model + ",netdev=" + id + (mac ? ",mac=" + *mac : ""));
+}
+
+void Emulator::realize_onboard_nic(Device& nic) {
+    try {
+        nic.realize();
+    } catch (const Error& e) {
+        throw Error(nic.display_name() + ": " + e.what());
+    }
+}
+
+// After the -devices: an on-board NIC no -nic took is connected to the first -netdev that no
+// -device uses (QEMU's nd_table[0] is filled from either), then realized in any case.
+void Emulator::claim_onboard_nic() {
+    Device* onboard = machine_->onboard_nic();
+    if (!onboard || onboard->realized()) return;
+    if (const Object* folder = root_->child("netdev"))
+        for (const auto& child : folder->children()) {
+            const auto* backend = dynamic_cast<const NetBackend*>(child.get());
+            if (backend && !backend->peer()) {
+                onboard->set_property("netdev", child->id());
+                break;
+            }
+        }
+    realize_onboard_nic(*onboard);
 }
 
 // -object TYPE,id=ID,...: objects that implement "user-creatable" (filters such as filter-dump),
@@ -316,6 +358,7 @@ int Emulator::run() {
     for (const std::string& nic : options_.nics) create_nic(nic, nic_index++);
     for (const std::string& object : options_.objects) create_object(object);
     for (const std::string& device : options_.devices) create_device(device);
+    claim_onboard_nic();
     check_netdevs_used();
     create_monitor();
 

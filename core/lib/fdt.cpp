@@ -3,6 +3,7 @@
 #include <libfdt.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "emu/error.h"
 
@@ -103,6 +104,25 @@ void Fdt::set_strings(const std::string& path, const std::string& name, const st
 void Fdt::remove_property(const std::string& path, const std::string& name) {
     const int node = offset_of(path);
     if (node >= 0) fdt_delprop(buffer_.data(), node, name.c_str());
+}
+
+std::optional<std::string> Fdt::find_compatible(const std::string& compatible) const {
+    const int node = fdt_node_offset_by_compatible(buffer_.data(), -1, compatible.c_str());
+    if (node < 0) return std::nullopt;
+    char path[512];
+    if (fdt_get_path(buffer_.data(), node, path, sizeof path) != 0) return std::nullopt;
+    return std::string(path);
+}
+
+std::optional<std::uint32_t> Fdt::get_u32(const std::string& path, const std::string& name) const {
+    const int node = offset_of(path);
+    if (node < 0) return std::nullopt;
+    int length = 0;
+    const void* value = fdt_getprop(buffer_.data(), node, name.c_str(), &length);
+    if (!value || length != 4) return std::nullopt;
+    std::uint32_t cell;
+    std::memcpy(&cell, value, 4);
+    return to_be32(cell);
 }
 
 std::uint32_t Fdt::allocate_phandle() { return next_phandle_++; }

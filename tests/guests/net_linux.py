@@ -2,11 +2,14 @@
 from its initramfs, gets a DHCP lease from -netdev user, pings 10.0.2.2, downloads a file from an
 HTTP server this script runs on the host's loopback (checksum compared) and uploads one to it.
 
-Usage: net_linux.py EMU --device DEV --modules MOD[,MOD] [--download-mib N] [--upload-mib N]
+Usage: net_linux.py EMU [--device DEV] --modules MOD[,MOD] [--download-mib N] [--upload-mib N]
                         [--pcap] [--smp N] [--json FILE] [--peer qemu]
+                        [--machine M] [--dtb FILE]
 
 --device is the -device text without netdev= (e.g. "e1000", "rtl8139,revision=..."); the script
-adds netdev=n0. --pcap also dumps the netdev with -object filter-dump and checks that the dump
+adds netdev=n0. Without --device the board's on-board NIC takes -netdev n0 (vexpress-a15's
+LAN9118). --machine picks the board (default virt); --dtb is its tree (relative paths are under
+the guest directory's armhf/), for boards that boot with the kernel package's tree. --pcap also dumps the netdev with -object filter-dump and checks that the dump
 holds the guest's DHCP exchange. --json writes the figures for benchmarks (bench/net): MiB/s
 each way, and the host CPU seconds per MiB spent outside the vCPU threads (threads named "CPU *",
 as both emu and QEMU name them). --peer qemu runs the same guest on Debian's qemu-system-arm
@@ -145,7 +148,9 @@ def cpu_outside_vcpus(pid):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("emu")
-    parser.add_argument("--device", required=True)
+    parser.add_argument("--device")
+    parser.add_argument("--machine", default="virt")
+    parser.add_argument("--dtb")
     parser.add_argument("--modules", required=True)
     parser.add_argument("--download-mib", type=int, default=64)
     parser.add_argument("--upload-mib", type=int, default=8)
@@ -165,16 +170,27 @@ def main():
     server = HostServer(args.download_mib)
     workdir = tempfile.mkdtemp(prefix="emu-net-")
     pcap = os.path.join(workdir, "n0.pcap")
-    machine = "virt,highmem=off" if args.peer == "qemu" else "virt"
-    cpu = ["-cpu", "cortex-a15"] if args.peer == "qemu" else []
+    dtb = []
+    if args.dtb:
+        path = args.dtb if os.path.isabs(args.dtb) else os.path.join(args.guests, "armhf", args.dtb)
+        if not os.path.exists(path):
+            skip(f"{path} not found (run tests/setup/fetch-guests.sh)")
+        dtb = ["-dtb", path]
+    virt_qemu = args.peer == "qemu" and args.machine == "virt"
+    machine = "virt,highmem=off" if virt_qemu else args.machine
+    cpu = ["-cpu", "cortex-a15"] if virt_qemu else []
+    if args.device:
+        nic = ["-device", f"{args.device},netdev=n0"]
+    else:  # the on-board NIC (QEMU: the legacy -net nic takes nd_table[0])
+        nic = ["-net", "nic,netdev=n0"] if args.peer == "qemu" else []
     argv = [args.emu, "-M", machine] + cpu + ["-smp", args.smp, "-m", args.memory, "-kernel", zimage,
-            "-initrd", initrd, "-append", "console=ttyAMA0 panic=-1", "-nographic",
-            "-netdev", "user,id=n0", "-device", f"{args.device},netdev=n0"]
+            "-initrd", initrd] + dtb + ["-append", "console=ttyAMA0 panic=-1", "-nographic",
+            "-netdev", "user,id=n0"] + nic
     if args.pcap:
         argv += ["-object", f"filter-dump,id=f0,netdev=n0,file={pcap}"]
     print(" ".join(argv))
     console = Console(argv)
-    figures = {"device": args.device}
+    figures = {"device": args.device or f"{args.machine} on-board"}
 
     def run(command, expect, timeout):
         console.send(command + "\n")

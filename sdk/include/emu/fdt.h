@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,11 @@ public:
     void set_string(const std::string& path, const std::string& name, const std::string& value);
     void set_strings(const std::string& path, const std::string& name, const std::vector<std::string>& values);
     void remove_property(const std::string& path, const std::string& name);
+
+    // Lookups, for boards that patch a given tree: the path of the first node compatible with
+    // `compatible`, and a property of exactly one cell (nullopt if absent or of another size).
+    std::optional<std::string> find_compatible(const std::string& compatible) const;
+    std::optional<std::uint32_t> get_u32(const std::string& path, const std::string& name) const;
 
     // A fresh phandle, and one set on a node (returns it).
     std::uint32_t allocate_phandle();

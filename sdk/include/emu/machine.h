@@ -14,6 +14,7 @@ namespace emu {
 
 class Accelerator;
 class AddressSpace;
+class Device;
 class EventLoop;
 
 // What the generic options say about the machine (-m, -smp, -cpu, -kernel, ...).
@@ -54,6 +55,11 @@ public:
     virtual std::uint64_t default_ram_size() const { return 128ull << 20; }
     // The NIC model -nic creates when it names none ("" = the user must give model=).
     virtual std::string default_nic_model() const { return {}; }
+    // A NIC soldered on the board (vexpress-a15's LAN9118), created and wired by init() but left
+    // unrealized. As QEMU's boards take nd_table[0], the core connects it to the first -nic that
+    // names no model (or this NIC's type), else to the first -netdev no -device uses, and then
+    // realizes it (unplugged if nothing claimed it). Null: the board has none.
+    virtual Device* onboard_nic() { return nullptr; }
 
     // Ask the core to end emu with this status (guest power-off: 0) once the loop regains
     // control. Thread-safe.
