@@ -28,30 +28,7 @@ done
 example_src=$source_dir/sdk/examples/example-ticker
 
 # ---- helpers -------------------------------------------------------------------------------
-step() { echo "--- $*"; }
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-# Show a file's contents (indented) after a failure message.
-show() {
-    local label=$1 file=$2
-    echo "    $label:" >&2
-    if [[ -s $file ]]; then sed 's/^/    | /' "$file" >&2; else echo "    | (empty)" >&2; fi
-}
-# run LOG CMD...: run a command with its output in LOG; on failure show LOG and stop.
-run() {
-    local log=$1; shift
-    if ! "$@" >"$log" 2>&1; then
-        echo "FAIL: command failed: $*" >&2
-        show output "$log"
-        exit 1
-    fi
-}
-# expect_grep PATTERN FILE WHAT: FILE must contain a line matching the extended regex PATTERN.
-expect_grep() {
-    grep -Eq -- "$1" "$2" || { echo "FAIL: $3 (no line matching /$1/)" >&2; show output "$2"; exit 1; }
-}
+source "$source_dir/tests/support/shell_helpers.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/emu-sdk-test.XXXXXX")
 tmp=$(cd "$tmp" && pwd -P)  # emu prints canonical paths
