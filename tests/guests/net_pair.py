@@ -8,6 +8,7 @@ import argparse
 import os
 import socket
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from console import Console, GuestError, skip  # noqa: E402
@@ -17,6 +18,19 @@ def free_port(kind):
     with socket.socket(socket.AF_INET, kind) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_listening(port, timeout=60):
+    """Until a TCP socket listens on 127.0.0.1:port (read from /proc/net/tcp, so the one-client
+    listener is not consumed by a probe connection)."""
+    needle = f"0100007F:{port:04X}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with open("/proc/net/tcp") as f:
+            if any(needle in line and line.split()[3] == "0A" for line in f):
+                return
+        time.sleep(0.05)
+    raise GuestError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
 
 
 def main():
@@ -49,6 +63,8 @@ def main():
                     "-device", f"{args.device},netdev=n0,mac=52:54:00:00:07:0{i + 1}"]
             print(" ".join(argv))
             guests.append(Console(argv))
+            if i == 0 and args.mode == "stream":
+                wait_listening(port)  # the second emu connects at start-up
         for i, guest in enumerate(guests):
             guest.expect("emu-init: reached init", 300)
             guest.expect("guest# ", 30)
