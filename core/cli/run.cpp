@@ -86,6 +86,7 @@ public:
 private:
     MachineConfig machine_config() const;
     void create_serials();
+    void choose_accel();
     void create_machine();
     void create_backend(std::string_view kind, const std::string& text);
     Device& create_device(const std::string& text);
@@ -103,6 +104,9 @@ private:
     std::unique_ptr<GdbStub> gdb_;  // -gdb/-s
     Machine* machine_ = nullptr;
     std::vector<std::string> serial_ids_;
+    KeyValues accel_;         // -accel NAME,prop=value... (head: the name; empty: the board's default)
+    std::string accel_text_;  // how errors name it
+    std::string debugcon_id_;     // -debugcon's chardev
     std::string console_mux_id_;  // the stdio chardev the monitor shares by default (C-a c)
 };
 
@@ -118,7 +122,7 @@ MachineConfig Emulator::machine_config() const {
     }
     if (options_.smp) c.smp_cpus = parse_smp(*options_.smp);
     c.cpu_model = options_.cpu.value_or("");
-    c.accel = options_.accel.value_or("");
+    c.accel = accel_.head;
     check_readable_file("-kernel", options_.kernel);
     check_readable_file("-initrd", options_.initrd);
     check_readable_file("-dtb", options_.dtb);
@@ -129,13 +133,14 @@ MachineConfig Emulator::machine_config() const {
     c.dtb = options_.dtb.value_or("");
     c.bios = options_.bios.value_or("");
     c.serial = serial_ids_;
-    c.debugcon = options_.debugcon.value_or("");
+    c.debugcon = debugcon_id_;
     c.trace = options_.trace.value_or("");
     c.trace_file = options_.trace_file.value_or("");
     c.gdb = options_.gdb ? *options_.gdb : options_.gdb_default ? "tcp::1234" : "";
     c.nographic = options_.nographic;
     c.no_reboot = options_.no_reboot;
-    c.start_paused = options_.start_paused;
+    // The qtest accelerator runs no CPU: like -S, the board needs no guest code to run.
+    c.start_paused = options_.start_paused || accel_.head == "qtest";
     if (options_.display && *options_.display != "none")
         throw Error("-display " + *options_.display + ": only 'none' is supported");
     if ((options_.initrd || options_.append || options_.dtb) && !options_.kernel)
@@ -164,6 +169,11 @@ void Emulator::create_machine() {
     if (!accel.empty()) {
         const Type& accel_type = user_type(registry_, accel, "accel", "accelerator", "-accel help lists them");
         auto& accelerator = dynamic_cast<Accelerator&>(root_->add_child("accel", registry_.create(accel_type.name())));
+        try {
+            set_properties(accelerator, accel_);
+        } catch (const Error& e) {
+            throw Error(accel_text_ + ": " + e.what());
+        }
         accelerator.init(*machine);
         machine->set_accelerator(&accelerator);
     }
@@ -335,7 +345,7 @@ void Emulator::create_serials() {
     std::vector<std::string> specs = options_.serials;
     const bool implicit = specs.empty();
     if (implicit) {
-        if (!registry_.find("chardev-stdio")) return;
+        if (!registry_.find("chardev-stdio") || options_.qtest == "stdio") return;
         specs.push_back("stdio");
     }
     for (std::size_t i = 0; i < specs.size(); ++i) {
@@ -346,11 +356,47 @@ void Emulator::create_serials() {
         if (i == 0 && target.chardev_spec && (implicit || specs[i] == "mon:stdio")) console_mux_id_ = target.id;
         serial_ids_.push_back(target.id);
     }
+    // -debugcon takes the same forms (QEMU: a chardev spec); the board wires its isa-debugcon.
+    if (options_.debugcon) {
+        SerialTarget target = parse_serial(*options_.debugcon, "debugcon");
+        if (target.chardev_spec) create_backend("chardev", *target.chardev_spec);
+        debugcon_id_ = target.id;
+    }
+}
+
+// -accel NAME[,prop=value...]: the properties are set before the accelerator's init(). -qtest DEV
+// (QEMU's) selects the qtest accelerator and connects its protocol to a chardev made from DEV.
+void Emulator::choose_accel() {
+    if (options_.accel) {
+        accel_ = parse_keyval(*options_.accel);
+        accel_text_ = "-accel " + *options_.accel;
+    }
+    if (!options_.qtest) {
+        if (options_.qtest_log) throw Error("-qtest-log needs -qtest");
+        return;
+    }
+    if (!accel_.head.empty() && accel_.head != "qtest")
+        throw Error("-qtest uses the qtest accelerator; it cannot be combined with -accel " + accel_.head);
+    accel_.head = "qtest";
+    if (accel_text_.empty()) accel_text_ = "-qtest " + *options_.qtest;
+    // The protocol is not a console: no C-a escapes on stdio.
+    SerialTarget target;
+    try {
+        target = *options_.qtest == "stdio" ? SerialTarget{"stdio,id=qtest,escapes=off", "qtest"}
+                                            : parse_serial(*options_.qtest, "qtest");
+    } catch (const Error&) {
+        throw Error("-qtest " + *options_.qtest + ": unknown device (use unix:PATH, tcp:HOST:PORT, stdio or chardev:ID)");
+    }
+    if (target.id.empty()) throw Error("-qtest none: the protocol needs a device (use unix:PATH, tcp:HOST:PORT or stdio)");
+    if (target.chardev_spec) create_backend("chardev", *target.chardev_spec);
+    accel_.items.emplace_back("chardev", target.id);
+    if (options_.qtest_log) accel_.items.emplace_back("log", *options_.qtest_log);
 }
 
 int Emulator::run() {
     root_ = registry_.create("container");
     for (const std::string& chardev : options_.chardevs) create_backend("chardev", chardev);
+    choose_accel();
     create_serials();
     create_machine();
     for (const std::string& netdev : options_.netdevs) create_backend("netdev", netdev);
@@ -429,9 +475,16 @@ int run(int argc, const char* const* argv) {
             print_types(registry, "cpu", "Available CPUs", std::cout);
             return 0;
         }
-        if (options.accel && (*options.accel == "help" || *options.accel == "?")) {
-            print_types(registry, "accel", "Accelerators supported", std::cout);
-            return 0;
+        if (options.accel) {
+            KeyValues kv = parse_keyval(*options.accel);
+            if (kv.help) {
+                if (kv.head.empty())
+                    print_types(registry, "accel", "Accelerators supported", std::cout);
+                else
+                    print_properties(user_type(registry, kv.head, "accel", "accelerator", "-accel help lists them"),
+                                     std::cout);
+                return 0;
+            }
         }
         for (auto [kind, list] : {std::pair{"netdev", &options.netdevs}, std::pair{"chardev", &options.chardevs}}) {
             for (const std::string& item : *list) {

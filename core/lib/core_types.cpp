@@ -49,6 +49,10 @@ void register_core_types(TypeRegistry& registry) {
               .parent = "interface",
               .abstract = true,
               .description = "types -object can create (filters, secrets, ...)"});
+    core.add({.name = "isa-bus",
+              .parent = "interface",
+              .abstract = true,
+              .description = "an ISA bus (sdk isa.h): mmio(0) is the I/O-port space, gpio_in(\"\", n) ISA IRQ n"});
     core.add({.name = "container",
               .user_creatable = false,
               .description = "a folder in the object tree",

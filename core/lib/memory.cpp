@@ -167,7 +167,9 @@ namespace {
 // rendered from the highest priority down and only fill what is still uncovered.
 class Renderer {
 public:
-    void render(MemoryRegion& mr, Addr base, Addr clip_start, Addr clip_end, unsigned depth) {
+    // readonly: an alias on the way here was read-only (PAM's read-only shadow RAM is a
+    // read-only alias of RAM), so RAM reached through it refuses writes too.
+    void render(MemoryRegion& mr, Addr base, Addr clip_start, Addr clip_end, unsigned depth, bool readonly = false) {
         if (!mr.enabled() || depth > 32 || mr.size() == 0) return;
         const Addr end = base + mr.size() < base ? ~Addr(0) : base + mr.size();
         const Addr start = std::max(base, clip_start);
@@ -180,14 +182,14 @@ public:
                 if (a->priority() != b->priority()) return a->priority() > b->priority();
                 return a->insertion_order() > b->insertion_order();
             });
-            for (MemoryRegion* sub : subs) render(*sub, base + sub->offset(), start, stop, depth + 1);
+            for (MemoryRegion* sub : subs) render(*sub, base + sub->offset(), start, stop, depth + 1, readonly);
             break;
         }
         case MemoryRegion::Kind::Alias:
-            render(*mr.alias_target(), base - mr.alias_offset(), start, stop, depth + 1);
+            render(*mr.alias_target(), base - mr.alias_offset(), start, stop, depth + 1, readonly || mr.readonly());
             break;
         default:
-            fill(start, stop, &mr, start - base);
+            fill(start, stop, &mr, start - base, readonly || mr.readonly());
         }
     }
 
@@ -196,6 +198,7 @@ public:
         for (auto& [start, r] : ranges_) {
             // Merge neighbours that continue the same region (keeps the view small).
             if (!out.empty() && out.back().end == r.start && out.back().region == r.region &&
+                out.back().readonly == r.readonly &&
                 out.back().region_offset + (out.back().end - out.back().start) == r.region_offset)
                 out.back().end = r.end;
             else
@@ -206,7 +209,7 @@ public:
 
 private:
     // Insert [start, stop) -> region where nothing is mapped yet.
-    void fill(Addr start, Addr stop, MemoryRegion* region, Addr region_offset) {
+    void fill(Addr start, Addr stop, MemoryRegion* region, Addr region_offset, bool readonly) {
         Addr cursor = start;
         auto it = ranges_.upper_bound(cursor);
         if (it != ranges_.begin()) {
@@ -217,7 +220,7 @@ private:
             it = ranges_.lower_bound(cursor);
             const Addr hole_end = it == ranges_.end() ? stop : std::min(stop, it->first);
             if (cursor < hole_end)
-                ranges_[cursor] = {cursor, hole_end, region, region_offset + (cursor - start)};
+                ranges_[cursor] = {cursor, hole_end, region, region_offset + (cursor - start), readonly};
             if (it == ranges_.end() || it->first >= stop) break;
             cursor = std::max(cursor, it->second.end);
         }
@@ -272,7 +275,7 @@ std::vector<RamBlock> AddressSpace::ram_blocks() {
     std::vector<RamBlock> blocks;
     for (const FlatRange& r : view_)
         if (r.region->data())
-            blocks.push_back({r.start, r.end - r.start, r.region->data() + r.region_offset, r.region->readonly()});
+            blocks.push_back({r.start, r.end - r.start, r.region->data() + r.region_offset, r.readonly});
     return blocks;
 }
 
@@ -281,7 +284,7 @@ AddressSpace::RamSpan AddressSpace::ram_span(Addr addr) {
     const FlatRange* r = lookup(addr);
     if (!r || !r->region->data()) return {};
     const Addr offset = r->region_offset + (addr - r->start);
-    return {r->region->data() + offset, r->end - addr, !r->region->readonly()};
+    return {r->region->data() + offset, r->end - addr, !r->readonly};
 }
 
 std::uint8_t* AddressSpace::ram_pointer(Addr addr, Addr length, bool for_write) {
@@ -323,7 +326,7 @@ MemResult AddressSpace::dispatch_write(const FlatRange& r, Addr addr, unsigned s
     MemoryRegion& mr = *r.region;
     const Addr offset = r.region_offset + (addr - r.start);
     if (mr.data()) {
-        if (mr.readonly()) return MemResult::ReadOnly;
+        if (r.readonly) return MemResult::ReadOnly;
         store_le(mr.data() + offset, size, value);
         return MemResult::Ok;
     }
@@ -432,7 +435,7 @@ MemResult AddressSpace::write(Addr addr, const void* buffer, std::size_t length)
         }
         const Addr chunk = std::min<Addr>(length, range.end - addr);
         if (range.region->data()) {
-            if (range.region->readonly())
+            if (range.readonly)
                 result = MemResult::ReadOnly;
             else
                 std::memcpy(range.region->data() + range.region_offset + (addr - range.start), in, chunk);

@@ -68,9 +68,10 @@ protected:
                                 .description = "test machine",
                                 .factory = emu::factory_of<CountingMachine>()},
                                "isa-tests");
-        registry.register_type({.name = "isa-bus",
+        registry.register_type({.name = "test-isa-bus",
                                 .parent = "device",
                                 .user_creatable = false,
+                                .interfaces = {"isa-bus"},
                                 .description = "test ISA bus",
                                 .factory = emu::factory_of<FakeIsaBus>()},
                                "isa-tests");
@@ -103,7 +104,7 @@ protected:
         return machine->container("peripheral").add_child(id, as<emu::Device>(registry.create(type)));
     }
     FakeIsaBus& create_isa_bus() {
-        auto& bus = machine->add_child("isa", as<FakeIsaBus>(registry.create("isa-bus")));
+        auto& bus = machine->add_child("isa", as<FakeIsaBus>(registry.create("test-isa-bus")));
         bus.realize();
         return bus;
     }

@@ -181,7 +181,7 @@ protected:
                                 .description = "the Ne2000 core alone", .factory = emu::factory_of<TestNic>(),
                                 .class_init = emu::class_init_of<TestNic>(&TestNic::class_init)},
                                "ne2k-tests");
-        registry.register_type({.name = "isa-bus", .parent = "device", .user_creatable = false,
+        registry.register_type({.name = "test-isa-bus", .parent = "device", .user_creatable = false, .interfaces = {"isa-bus"},
                                 .description = "test ISA bus", .factory = emu::factory_of<FakeIsaBus>()},
                                "ne2k-tests");
         registry.register_type({.name = "ne2k-test-machine", .parent = "machine", .description = "test machine",

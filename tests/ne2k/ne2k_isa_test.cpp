@@ -13,7 +13,7 @@ using namespace ne2k_test;
 class Ne2kIsaTest : public Ne2kBench {
 protected:
     FakeIsaBus& add_isa_bus() {
-        bus = &machine->add_child("isa", as<FakeIsaBus>(registry.create("isa-bus")));
+        bus = &machine->add_child("isa", as<FakeIsaBus>(registry.create("test-isa-bus")));
         bus->realize();
         bus_space = std::make_unique<emu::AddressSpace>("isa-io", *bus->io);
         ports = bus_space.get();

@@ -78,7 +78,8 @@ public:
     void set_offset(Addr offset);
     void set_enabled(bool enabled);
     bool enabled() const { return enabled_; }
-    // RAM that refuses guest writes (shadow RAM after the firmware locks it).
+    // RAM that refuses guest writes; on an alias, the RAM seen through it refuses them (PAM
+    // shadow RAM after the firmware locks it).
     void set_readonly(bool readonly);
     bool readonly() const { return readonly_ || kind_ == Kind::Rom; }
 
@@ -163,6 +164,8 @@ public:
         Addr start, end;             // [start, end)
         MemoryRegion* region;        // the terminal region (RAM, ROM or MMIO)
         Addr region_offset;          // offset into region of start
+        bool readonly = false;       // writes refused: ROM, read-only RAM, or reached through a
+                                     // read-only alias
     };
     std::vector<FlatRange> flat_view();
 
