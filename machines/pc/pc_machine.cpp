@@ -3,7 +3,7 @@
 // in-kernel ones). The shared PC parts are in machines/x86-common.
 //
 // PCI: bus 0 through 0xcf8/0xcfc; 00.0 the i440FX, 01.0 the PIIX3; -device PCI cards take
-// slots from 2. INTx: slot s pin p (0 = INTA) reaches PIRQ (p + s - 1) & 3, which the PIIX3
+// slots from 2; 01.3 the PIIX4 power management (ACPI). INTx: slot s pin p (0 = INTA) reaches PIRQ (p + s - 1) & 3, which the PIIX3
 // routes to an ISA IRQ.
 #include <emu/error.h>
 #include <emu/plugin.h>
@@ -13,6 +13,7 @@
 #include "i440fx.h"
 #include "pc_board.h"
 #include "piix3.h"
+#include "piix4_pm.h"
 
 namespace emu::pc {
 
@@ -48,10 +49,26 @@ protected:
         isa.isa_irq = [this](unsigned irq) { return gsi(irq); };
         isa.realize();
         piix3_ = &isa;
+
+        auto& pm = dynamic_cast<Piix4Pm&>(create("PIIX4_PM", "pm"));
+        pm.set_bus(bus);
+        pm.set_property("addr", "01.3");
+        pm.io_space = &io_root();
+        pm.sci = gsi(9);
+        pm.realize();
+        pm_ = &pm;
     }
+
+public:
+    bool press_power_button() override { return pm_ && pm_->press_power_button(); }
+
+protected:
+
+    void fill_acpi(acpi::X86AcpiConfig& config) const override { config.chipset = acpi::Chipset::Piix; }
 
 private:
     Piix3* piix3_ = nullptr;
+    Piix4Pm* pm_ = nullptr;
 };
 
 const char* const kNeeds[] = {"kvm=kvm",           "qemu64=kvm",           "host=kvm",
@@ -78,6 +95,12 @@ void register_types(TypeBatch& types) {
                .category = Category::Bridge,
                .description = "Intel PIIX3 PCI-to-ISA bridge (pc board)",
                .factory = factory_of<Piix3>()});
+    types.add({.name = "PIIX4_PM",
+               .parent = "pci-device",
+               .user_creatable = false,
+               .category = Category::Bridge,
+               .description = "Intel PIIX4 power management: ACPI registers, SCI (pc board)",
+               .factory = factory_of<Piix4Pm>()});
 }
 
 }  // namespace

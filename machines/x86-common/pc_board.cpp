@@ -1,5 +1,6 @@
 #include "pc_board.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <emu/error.h>
@@ -7,6 +8,7 @@
 #include <emu/loader.h>
 #include <emu/pci.h>
 #include <emu/type.h>
+#include <emu/x86_boot.h>
 
 namespace emu::pc {
 
@@ -26,7 +28,24 @@ void PcBoard::init() {
     create_fw_cfg();
     create_chipset();
     create_isa_devices();
+    install_acpi();
     load_firmware();
+    load_kernel();
+}
+
+// ACPI tables through fw_cfg's table loader, as QEMU gives them to SeaBIOS (sdk acpi.h). The
+// PCI windows: the 32-bit hole from the top of low RAM to the IOAPIC, and 32 GiB above RAM
+// from the next GiB boundary (QEMU's default pci-hole64-size).
+void PcBoard::install_acpi() {
+    acpi::X86AcpiConfig acpi;
+    acpi.cpus = config().smp_cpus;
+    acpi.mmio32_start = below_4g_;
+    acpi.mmio32_end = kIoapicBase;
+    constexpr std::uint64_t kGiB = 1ull << 30;
+    acpi.mmio64_start = (k4GiB + ram_above_4g() + kGiB - 1) & ~(kGiB - 1);
+    acpi.mmio64_end = acpi.mmio64_start + 32 * kGiB;
+    fill_acpi(acpi);
+    acpi::install(*fw_cfg_, acpi::build_x86_acpi(acpi));
 }
 
 // system: RAM below 4 GiB from 0, the rest from 4 GiB; under everything (priority -1) the PCI
@@ -176,8 +195,25 @@ void PcBoard::load_firmware() {
         throw Error("-bios " + path + ": cannot load at " + std::to_string(k4GiB - size));
 }
 
+// -kernel without -bios: the kernel is entered directly, as Firecracker and QEMU's microvm do
+// (sdk x86_boot.h: bzImage through its 32-bit entry, vmlinux through PVH).
+void PcBoard::load_kernel() {
+    const MachineConfig& cfg = config();
+    if (cfg.kernel.empty()) return;
+    if (!cfg.bios.empty())
+        throw Error("pc: -kernel boots the kernel directly, without firmware: drop -bios");
+    std::vector<E820Entry> e820 = x86_pc_e820(cfg.ram_size, below_4g_);
+    e820.push_back({kKvmPrivateBase, kKvmPrivateSize, E820Entry::Reserved});
+    std::sort(e820.begin(), e820.end(), [](const E820Entry& a, const E820Entry& b) { return a.addr < b.addr; });
+    X86KernelConfig kernel{cfg.kernel, cfg.initrd, cfg.append, std::move(e820), below_4g_};
+    const X86BootPlan plan = x86_load_kernel(*memory_, kernel);
+    cpus_[0]->set_boot_state(plan.boot_state());
+    cpus_[0]->reset();
+}
+
 void PcBoard::reset() {
     reset_tree(*this);
+    load_kernel();  // the guest may have overwritten the kernel, initrd and boot data
     reset_control_ = 0;
     chipset_reset();
 }

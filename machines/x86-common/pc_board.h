@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include <emu/acpi.h>
 #include <emu/cpu.h>
 #include <emu/device.h>
 #include <emu/memory.h>
@@ -61,6 +62,9 @@ protected:
     // Chipset state firmware changes and a reset restores (PAM, PIRQ routing) is reset by
     // reset_tree; this hook is for anything else.
     virtual void chipset_reset() {}
+    // The chipset's part of the ACPI tables (chipset, PM base, ECAM...); the base has filled
+    // in the CPUs and the PCI windows.
+    virtual void fill_acpi(acpi::X86AcpiConfig& config) const = 0;
 
     // ---- Helpers for the chipset ----
     Device& create(const std::string& type, const std::string& name);
@@ -91,6 +95,8 @@ private:
     void create_isa_devices();
     void create_fw_cfg();
     void load_firmware();
+    void load_kernel();
+    void install_acpi();
     void fill_cmos(Device& rtc);
     std::vector<std::uint8_t> e820_file() const;
 
