@@ -20,6 +20,10 @@ packages=(
   tshark
   # iPXE option ROMs: the default romfile= of the PCI NICs, as in QEMU.
   ipxe-qemu
+  # SeaBIOS: the pc and q35 boards' default firmware (tests/seabios).
+  seabios
+  # iasl: the ACPI tests disassemble and recompile the x86 boards' tables with it.
+  acpica-tools
 )
 
 missing=()
