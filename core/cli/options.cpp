@@ -18,7 +18,7 @@ const std::vector<OptionSpec>& option_table() {
         {"m", nullptr, A::One, "SIZE", "guest RAM size (MiB unless suffixed: 512M, 2G)", "Machine"},
         {"smp", nullptr, A::One, "N", "number of CPUs", "Machine"},
         {"cpu", nullptr, A::One, "MODEL", "CPU model (-cpu help lists them)", "Machine"},
-        {"accel", nullptr, A::One, "NAME", "accelerator (-accel help lists them)", "Machine"},
+        {"accel", nullptr, A::One, "NAME[,prop=value...]", "accelerator (-accel help, -accel NAME,help)", "Machine"},
         {"device", nullptr, A::Repeated, "TYPE[,prop=value...]", "add a device (-device help, -device TYPE,help)", "Devices"},
         {"netdev", nullptr, A::Repeated, "TYPE,id=ID[,...]", "add a network back end", "Devices"},
         {"nic", nullptr, A::Repeated, "[TYPE][,model=NIC][,...]", "add a NIC and its back end in one go", "Devices"},
@@ -40,6 +40,8 @@ const std::vector<OptionSpec>& option_table() {
         {"D", nullptr, A::One, "FILE", "write trace output to FILE", "Debugging"},
         {"s", nullptr, A::Flag, nullptr, "shorthand for -gdb tcp::1234", "Debugging"},
         {"gdb", nullptr, A::One, "DEV", "gdb remote stub on DEV (tcp::PORT or tcp:HOST:PORT)", "Debugging"},
+        {"qtest", nullptr, A::One, "DEV", "device tests driven over DEV (unix:PATH, tcp:H:P, stdio); no CPU runs (-accel qtest)", "Debugging"},
+        {"qtest-log", nullptr, A::One, "FILE", "log the -qtest protocol to FILE", "Debugging"},
         {"plugin-dir", nullptr, A::Repeated, "DIR", "search DIR for plugins first (repeatable)", "Plugins"},
         {"list-plugins", nullptr, A::Flag, nullptr, "list plugins, their types and any that failed to load", "Plugins"},
         {"json", nullptr, A::Flag, nullptr, "with --list-plugins: print JSON", "Plugins"},
@@ -153,6 +155,8 @@ Options parse_options(int argc, const char* const* argv) {
     o.trace = one("d");
     o.trace_file = one("D");
     o.gdb = one("gdb");
+    o.qtest = one("qtest");
+    o.qtest_log = one("qtest-log");
     o.plugin_dirs = many("plugin-dir");
     o.nographic = vm.count("nographic");
     o.start_paused = vm.count("S");

@@ -45,4 +45,9 @@ void CharBackend::notify_opened() {
         if (f.receiver.opened) f.receiver.opened();
 }
 
+void CharBackend::notify_closed() {
+    for (const Frontend& f : frontends_)
+        if (f.receiver.closed) f.receiver.closed();
+}
+
 }  // namespace emu

@@ -123,6 +123,8 @@ struct EventLoop::Impl {
             impl_.run_virtual_until(saturating_add(frozen(), ns));
         }
 
+        std::optional<ClockNs> next_deadline() const override { return impl_.next_virtual_deadline(); }
+
         // Used by step(): time never goes backwards, and only moves in manual mode.
         void advance_to(ClockNs time) {
             if (manual_) store(std::max(frozen(), time), false);
@@ -210,6 +212,7 @@ struct EventLoop::Impl {
     void run_due_timers();
     void run_due(ClockType clock, ClockNs now, std::uint64_t newest);
     void run_virtual_until(ClockNs target);
+    std::optional<ClockNs> next_virtual_deadline();
 
     static gboolean timer_prepare(GSource* source, gint* timeout);
     static gboolean timer_check(GSource* source);
@@ -365,6 +368,12 @@ void EventLoop::Impl::run_virtual_until(ClockNs target) {
         fire(timer);
     }
     clock.advance_to(target);
+}
+
+std::optional<ClockNs> EventLoop::Impl::next_virtual_deadline() {
+    const TimerQueue& q = queue(ClockType::Virtual);
+    if (q.empty()) return std::nullopt;
+    return (*q.begin())->deadline_;
 }
 
 gboolean EventLoop::Impl::timer_prepare(GSource* source, gint* timeout) {

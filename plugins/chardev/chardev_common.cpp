@@ -193,6 +193,7 @@ bool CharIo::readable() {
     if (error == EINTR || error == EAGAIN || error == EWOULDBLOCK) return true;
     stop_input();
     on_input_closed(error);
+    notify_closed();
     return false;
 }
 

@@ -90,6 +90,8 @@ X86KvmCpu::~X86KvmCpu() { do_unrealize(); }
 void X86KvmCpu::do_realize() {
     Machine* board = machine();
     accel_ = board ? dynamic_cast<KvmAccelerator*>(board->accelerator()) : nullptr;
+    // The device-test accelerator keeps the board's CPUs without ever running them: no vCPU.
+    if (!accel_ && board && board->accelerator() && board->accelerator()->is_a("qtest")) return;
     if (!accel_ || !accel_->initialized())
         throw Error("CPU model '" + type().name() + "' needs the kvm accelerator (-accel kvm)");
     const int vcpu = ::ioctl(accel_->vm_fd(), KVM_CREATE_VCPU, static_cast<unsigned long>(index()));

@@ -478,6 +478,25 @@ TEST(EventLoopVirtualClock, ManualStepFiresTimersInOrder) {
     EXPECT_GE(clock.now(), base + 1000);
 }
 
+TEST(EventLoopVirtualClock, NextDeadlineIsTheEarliestVirtualTimer) {
+    EventLoop loop;
+    VirtualClock& clock = loop.virtual_clock();
+    clock.set_manual(true);
+    EXPECT_FALSE(clock.next_deadline().has_value());
+    const ClockNs base = clock.now();
+    Timer host(loop, ClockType::Host, [] {});
+    Timer late(loop, ClockType::Virtual, [] {});
+    Timer early(loop, ClockType::Virtual, [] {});
+    host.arm_in(1);  // host timers do not count
+    late.arm(base + 500);
+    early.arm(base + 200);
+    EXPECT_EQ(clock.next_deadline(), base + 200);
+    clock.step(200);  // fires early
+    EXPECT_EQ(clock.next_deadline(), base + 500);
+    late.cancel();
+    EXPECT_FALSE(clock.next_deadline().has_value());
+}
+
 // --- signals --------------------------------------------------------------------------------
 
 TEST(EventLoopSignals, SigtermQuitsRun) {

@@ -24,6 +24,8 @@ public:
         std::function<void(const std::uint8_t* data, std::size_t length)> receive;
         // Optional: a peer connected (a socket's client); a monitor greets it.
         std::function<void()> opened;
+        // Optional: the input ended (end of file, the peer closed the connection).
+        std::function<void()> closed;
     };
 
     // Whether output reaches someone now (a server socket with no client: false).
@@ -51,8 +53,9 @@ protected:
     // For back ends: how much the focused front end takes now, and deliver it.
     std::size_t frontend_room() const;
     void deliver(const std::uint8_t* data, std::size_t length);
-    // For back ends whose peer comes and goes: tell the front ends one arrived.
+    // For back ends whose peer comes and goes: tell the front ends one arrived, or left.
     void notify_opened();
+    void notify_closed();
 
 private:
     struct Frontend {

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 
 // GLib's GMainContext, declared at global scope so that context() returns the real type.
 struct _GMainContext;
@@ -41,6 +42,9 @@ public:
     virtual void set_manual(bool manual) = 0;
     // Manual mode only: advance by ns, firing due virtual timers in deadline order.
     virtual void step(ClockNs ns) = 0;
+    // The deadline of the earliest armed virtual timer, if any (the device-test accelerator
+    // steps to it when asked to advance "to the next event").
+    virtual std::optional<ClockNs> next_deadline() const = 0;
 };
 
 enum IoCondition : unsigned {
