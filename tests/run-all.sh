@@ -7,6 +7,7 @@ build=${1:-build}
 
 tests/setup/install-deps.sh
 tests/setup/fetch-guests.sh
+tests/setup/fetch-x86-guests.sh
 cmake -S . -B "$build" -G Ninja -DEMU_WERROR=ON
 cmake --build "$build"
 ctest --test-dir "$build" --output-on-failure -j2

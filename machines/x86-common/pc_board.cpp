@@ -45,7 +45,8 @@ void PcBoard::install_acpi() {
     acpi.mmio64_start = (k4GiB + ram_above_4g() + kGiB - 1) & ~(kGiB - 1);
     acpi.mmio64_end = acpi.mmio64_start + 32 * kGiB;
     fill_acpi(acpi);
-    acpi::install(*fw_cfg_, acpi::build_x86_acpi(acpi));
+    acpi_ = acpi::build_x86_acpi(acpi);
+    acpi::install(*fw_cfg_, acpi_);
 }
 
 // system: RAM below 4 GiB from 0, the rest from 4 GiB; under everything (priority -1) the PCI
@@ -202,10 +203,17 @@ void PcBoard::load_kernel() {
     if (cfg.kernel.empty()) return;
     if (!cfg.bios.empty())
         throw Error("pc: -kernel boots the kernel directly, without firmware: drop -bios");
+    // The ACPI tables go where SeaBIOS would put them, at the top of RAM below 4 GiB, kept
+    // from the OS as ACPI data; the initrd goes below them.
+    const Addr acpi_base = below_4g_ - kAcpiArea;
+    const Addr rsdp = acpi::place_tables(*memory_, acpi_, acpi_base, kAcpiArea);
     std::vector<E820Entry> e820 = x86_pc_e820(cfg.ram_size, below_4g_);
+    for (E820Entry& e : e820)
+        if (e.type == E820Entry::Ram && e.addr < below_4g_ && e.addr + e.size == below_4g_) e.size -= kAcpiArea;
+    e820.push_back({acpi_base, kAcpiArea, E820Entry::Acpi});
     e820.push_back({kKvmPrivateBase, kKvmPrivateSize, E820Entry::Reserved});
     std::sort(e820.begin(), e820.end(), [](const E820Entry& a, const E820Entry& b) { return a.addr < b.addr; });
-    X86KernelConfig kernel{cfg.kernel, cfg.initrd, cfg.append, std::move(e820), below_4g_};
+    X86KernelConfig kernel{cfg.kernel, cfg.initrd, cfg.append, std::move(e820), acpi_base, rsdp};
     const X86BootPlan plan = x86_load_kernel(*memory_, kernel);
     cpus_[0]->set_boot_state(plan.boot_state());
     cpus_[0]->reset();

@@ -38,6 +38,7 @@ constexpr Addr kKvmPrivateSize = 0x4000;
 constexpr Addr kSmramBase = 0xA0000;          // the legacy VGA window, PCI side
 constexpr Addr kSmramSize = 0x20000;
 constexpr Addr kIsaBiosMax = 0x20000;         // at most the last 128 KiB appear below 1 MiB
+constexpr Addr kAcpiArea = 0x20000;          // direct boot: the ACPI tables, at the top of low RAM
 constexpr const char* kDefaultBios = "/usr/share/seabios/bios-256k.bin";
 
 class PcBoard : public X86Machine {
@@ -111,6 +112,7 @@ private:
     std::vector<Cpu*> cpus_;
     X86InterruptController* irqchip_ = nullptr;
     FwCfg* fw_cfg_ = nullptr;
+    acpi::AcpiBlobs acpi_;  // also placed in RAM by load_kernel (no firmware to do it)
 };
 
 }  // namespace emu::pc

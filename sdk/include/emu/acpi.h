@@ -42,7 +42,9 @@
 #include <vector>
 
 namespace emu {
+class AddressSpace;
 class FwCfg;
+using Addr = std::uint64_t;
 }
 
 namespace emu::acpi {
@@ -136,6 +138,11 @@ AcpiBlobs build_x86_acpi(const X86AcpiConfig& config);
 Bytes build_x86_dsdt(const X86AcpiConfig& config);
 // Add the three files to fw_cfg, as QEMU's acpi_setup does.
 void install(FwCfg& fw_cfg, AcpiBlobs blobs);
+// For a kernel booted without firmware: do what the firmware does with the loader, placing both
+// zones' files in guest RAM [base, base + size) (which the board's e820 must keep from the OS,
+// as ACPI data), and return the RSDP's address for the boot protocol to pass on. Throws Error if
+// they do not fit or the loader is malformed.
+Addr place_tables(AddressSpace& memory, const AcpiBlobs& blobs, Addr base, Addr size);
 
 // The PCI interrupt link ("LNKx", 0 = A) that INTx pin (0 = INTA) of a device in slot reaches, as
 // the DSDT's _PRT says: a board routes its INTx lines to the PIRQ inputs the same way.
