@@ -32,6 +32,7 @@ const std::vector<OptionSpec>& option_table() {
         {"append", nullptr, A::One, "CMDLINE", "kernel command line for -kernel", "Boot"},
         {"dtb", nullptr, A::One, "FILE", "device tree blob for -kernel", "Boot"},
         {"bios", nullptr, A::One, "FILE", "firmware image", "Boot"},
+        {"boot", nullptr, A::One, "[order=]DRIVES[,menu=on|off]", "firmware boot order (x86: a floppy, c disk, d CD-ROM, n network)", "Boot"},
         {"nographic", nullptr, A::Flag, nullptr, "no display; serial and monitor on the terminal", "Display"},
         {"display", nullptr, A::One, "TYPE", "display back end (only 'none')", "Display"},
         {"S", nullptr, A::Flag, nullptr, "do not start the CPUs at start-up", "Run control"},
@@ -145,6 +146,7 @@ Options parse_options(int argc, const char* const* argv) {
     o.objects = many("object");
     o.serials = many("serial");
     o.debugcon = one("debugcon");
+    o.boot = one("boot");
     o.monitor = one("monitor");
     o.kernel = one("kernel");
     o.initrd = one("initrd");

@@ -28,7 +28,7 @@ struct Options {
     std::vector<std::string> netdevs, nics, chardevs, serials, objects;
     std::optional<std::string> memory, smp, cpu, accel;
     std::optional<std::string> kernel, initrd, append, dtb, bios;
-    std::optional<std::string> display, debugcon, monitor, trace, trace_file, gdb;
+    std::optional<std::string> display, debugcon, boot, monitor, trace, trace_file, gdb;
     std::optional<std::string> qtest, qtest_log;   // -qtest DEV, -qtest-log FILE
     std::vector<std::string> plugin_dirs;
     bool nographic = false, start_paused = false, no_reboot = false, gdb_default = false;

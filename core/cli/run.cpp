@@ -52,6 +52,26 @@ unsigned parse_smp(const std::string& text) {
     }
 }
 
+// -boot [order=]DRIVES[,menu=on|off], as QEMU: drive letters a-p, at most one of each.
+void parse_boot(const std::string& text, MachineConfig& c) {
+    auto kv = parse_keyval(text, "order");
+    if (auto order = kv.take("order")) {
+        for (std::size_t i = 0; i < order->size(); ++i) {
+            const char drive = (*order)[i];
+            if (drive < 'a' || drive > 'p')
+                throw Error("-boot " + text + ": invalid boot device '" + std::string(1, drive) + "' (a, c, d, n, ...)");
+            if (order->find(drive) != i)
+                throw Error("-boot " + text + ": boot device '" + std::string(1, drive) + "' given twice");
+        }
+        c.boot_order = *order;
+    }
+    if (auto menu = kv.take("menu")) {
+        if (*menu != "on" && *menu != "off") throw Error("-boot " + text + ": menu must be on or off");
+        c.boot_menu = *menu == "on";
+    }
+    if (!kv.items.empty()) throw Error("-boot " + text + ": unknown item '" + kv.items.front().first + "'");
+}
+
 // Look up a user-creatable type of a given base, with errors that say where to look.
 const Type& user_type(const TypeRegistry& registry, std::string_view name, std::string_view base,
                       std::string_view what, std::string_view help_hint) {
@@ -134,6 +154,7 @@ MachineConfig Emulator::machine_config() const {
     c.bios = options_.bios.value_or("");
     c.serial = serial_ids_;
     c.debugcon = debugcon_id_;
+    if (options_.boot) parse_boot(*options_.boot, c);
     c.trace = options_.trace.value_or("");
     c.trace_file = options_.trace_file.value_or("");
     c.gdb = options_.gdb ? *options_.gdb : options_.gdb_default ? "tcp::1234" : "";

@@ -50,9 +50,21 @@ void PcBoard::fill_cmos(Device& rtc) {
     cmos_write(rtc, kCmosMemAbove4G + 1, static_cast<std::uint8_t>(above_4g >> 8));
     cmos_write(rtc, kCmosMemAbove4G + 2, static_cast<std::uint8_t>(above_4g >> 16));
     cmos_write(rtc, kCmosSmpCount, static_cast<std::uint8_t>(cfg.smp_cpus - 1));
-    // QEMU's default boot order "cad": hard disk, floppy, CD-ROM (codes 2, 1, 3).
-    cmos_write(rtc, kCmosBootFirstSecond, 0x12);
-    cmos_write(rtc, kCmosBootFloppyAndThird, 0x30);
+    // The first three of -boot's drives (QEMU's default "cad": hard disk, floppy, CD-ROM), coded
+    // a/b 1, c 2, d 3, n 4 (others 0), as SeaBIOS and Bochs's BIOS read them.
+    const std::string order = cfg.boot_order.empty() ? "cad" : cfg.boot_order;
+    auto code = [&](std::size_t i) -> std::uint8_t {
+        if (i >= order.size()) return 0;
+        switch (order[i]) {
+        case 'a': case 'b': return 1;
+        case 'c': return 2;
+        case 'd': return 3;
+        case 'n': return 4;
+        default: return 0;
+        }
+    };
+    cmos_write(rtc, kCmosBootFirstSecond, static_cast<std::uint8_t>(code(1) << 4 | code(0)));
+    cmos_write(rtc, kCmosBootFloppyAndThird, static_cast<std::uint8_t>(code(2) << 4));
 }
 
 // The memory map firmware starts from: RAM, and the pages the kvm accelerator keeps for itself.
@@ -84,6 +96,7 @@ void PcBoard::create_fw_cfg() {
     // No NUMA: the node count (0), then one node number per CPU.
     fw.add_bytes(FwCfg::kNuma, std::vector<std::uint8_t>(8 * (1 + cfg.smp_cpus), 0));
     fw.add_u32(FwCfg::kX86Irq0Override, 1);  // the PIT is wired to IOAPIC pin 2
+    fw.add_u16(FwCfg::kBootMenu, cfg.boot_menu ? 1 : 0);
     fw.add_file("etc/e820", e820_file());
     // emu has no display: SeaBIOS's text console goes to COM1, as with QEMU's -nographic.
     fw.add_file("etc/sercon-port", {0xf8, 0x03});

@@ -26,6 +26,8 @@ struct MachineConfig {
     std::string kernel, initrd, append, dtb, bios;
     std::vector<std::string> serial;         // -serial, in order
     std::string debugcon;                    // -debugcon
+    std::string boot_order;                  // -boot order=: drive letters, "" = the board's default
+    bool boot_menu = false;                  // -boot menu=on
     std::string trace, trace_file;           // -d items, -D file
     std::string gdb;                         // -gdb / -s: "tcp::1234"; empty = none
     bool nographic = false;
