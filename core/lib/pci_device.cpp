@@ -34,6 +34,23 @@ void store(std::vector<std::uint8_t>& bytes, unsigned offset, std::uint32_t valu
         if (offset + i < bytes.size()) bytes[offset + i] = static_cast<std::uint8_t>(value >> (8 * i));
 }
 
+// A ROM built for a family of cards (iPXE's ne2k_pci image names vendor 0000 in its PCI data
+// structure) is only run by firmware whose IDs match the device's: put the device's IDs there, as
+// QEMU does, and keep the image's byte sum by adjusting byte 6, which iPXE leaves for this.
+void patch_rom_ids(std::vector<std::uint8_t>& rom, std::uint16_t vendor, std::uint16_t device) {
+    if (rom.size() < 0x1a || rom[0] != 0x55 || rom[1] != 0xaa) return;
+    const unsigned pcir = rom[0x18] | (rom[0x19] << 8);
+    if (pcir + 8 > rom.size() || std::memcmp(&rom[pcir], "PCIR", 4) != 0) return;
+    const std::uint8_t ids[4] = {static_cast<std::uint8_t>(vendor), static_cast<std::uint8_t>(vendor >> 8),
+                                 static_cast<std::uint8_t>(device), static_cast<std::uint8_t>(device >> 8)};
+    auto fix = static_cast<unsigned>(rom[6]);
+    for (unsigned i = 0; i < 4; ++i) {
+        fix += rom[pcir + 4 + i] - ids[i];
+        rom[pcir + 4 + i] = ids[i];
+    }
+    rom[6] = static_cast<std::uint8_t>(fix);
+}
+
 }  // namespace
 
 // ---- Class, lifetime ---------------------------------------------------------------------------
@@ -133,6 +150,7 @@ void PciDevice::do_realize() {
         rom_image = read_file(romfile_, "romfile");
         if (rom_image.empty()) throw Error("romfile " + romfile_ + ": the file is empty");
         if (rom_image.size() > (std::size_t{16} << 20)) throw Error("romfile " + romfile_ + ": larger than 16 MiB");
+        patch_rom_ids(rom_image, id.vendor_id, id.device_id);
     }
 
     bus_ = bus;

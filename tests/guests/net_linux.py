@@ -4,14 +4,18 @@ HTTP server this script runs on the host's loopback (checksum compared) and uplo
 
 Usage: net_linux.py EMU [--device DEV] --modules MOD[,MOD] [--download-mib N] [--upload-mib N]
                         [--pcap] [--smp N] [--json FILE] [--peer qemu]
-                        [--machine M] [--dtb FILE]
+                        [--machine M] [--dtb FILE] [--arch amd64|i386] [--append TEXT]
 
 --device is the -device text without netdev= (e.g. "e1000", "rtl8139,revision=..."); the script
 adds netdev=n0. Without --device the board's on-board NIC takes -netdev n0 (vexpress-a15's
 LAN9118). --machine picks the board (default virt); --dtb is its tree (relative paths are under
-the guest directory's armhf/), for boards that boot with the kernel package's tree. --pcap also dumps the netdev with -object filter-dump and checks that the dump
-holds the guest's DHCP exchange. --json writes the figures for benchmarks (bench/net): MiB/s
-each way, and the host CPU seconds per MiB spent outside the vCPU threads (threads named "CPU *",
+the guest directory's armhf/), for boards that boot with the kernel package's tree. On the x86
+boards (--machine pc or q35, with kvm) the guest is Debian's x86 kernel from
+tests/setup/fetch-x86-guests.sh: --arch amd64 (default; no ISA drivers) or i386 (which has the
+ISA NE2000 driver `ne`); --append adds kernel parameters (e.g. "ne.io=0x300 ne.irq=5"). These are
+skipped at once where the host's kvm cannot run Linux (x86_linux.py: kvm-pvm).
+--pcap also dumps the netdev with -object filter-dump and checks that the dump holds the guest's
+DHCP exchange. --json writes the figures for benchmarks (bench/net): MiB/s each way, and the host CPU seconds per MiB spent outside the vCPU threads (threads named "CPU *",
 as both emu and QEMU name them). --peer qemu runs the same guest on Debian's qemu-system-arm
 (EMU is then the QEMU binary) so the benchmark can compare.
 """
@@ -31,6 +35,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from console import Console, GuestError, skip  # noqa: E402
+import x86_linux  # noqa: E402
 
 BLOCK = 1 << 20
 
@@ -151,6 +156,8 @@ def main():
     parser.add_argument("--device")
     parser.add_argument("--machine", default="virt")
     parser.add_argument("--dtb")
+    parser.add_argument("--arch", choices=["amd64", "i386"], default="amd64")
+    parser.add_argument("--append", default="")
     parser.add_argument("--modules", required=True)
     parser.add_argument("--download-mib", type=int, default=64)
     parser.add_argument("--upload-mib", type=int, default=8)
@@ -161,11 +168,18 @@ def main():
     parser.add_argument("--peer", choices=["emu", "qemu"], default="emu")
     parser.add_argument("--guests", default=os.environ.get("EMU_GUEST_DIR", os.path.expanduser("~/.cache/emu/guests")))
     args = parser.parse_args()
-    zimage = os.path.join(args.guests, "armhf", "zImage")
-    initrd = os.path.join(args.guests, "armhf", "initramfs.cpio.gz")
-    for f in (zimage, initrd):
-        if not os.path.exists(f):
-            skip(f"{f} not found (run tests/setup/fetch-guests.sh)")
+    x86 = args.machine in x86_linux.X86_MACHINES
+    if x86:
+        kernel = x86_linux.kernel_argv(args.guests, args.arch, args.append)
+        x86_linux.probe_kvm()
+    else:
+        zimage = os.path.join(args.guests, "armhf", "zImage")
+        initrd = os.path.join(args.guests, "armhf", "initramfs.cpio.gz")
+        for f in (zimage, initrd):
+            if not os.path.exists(f):
+                skip(f"{f} not found (run tests/setup/fetch-guests.sh)")
+        append = "console=ttyAMA0 panic=-1" + (f" {args.append}" if args.append else "")
+        kernel = ["-kernel", zimage, "-initrd", initrd, "-append", append]
 
     server = HostServer(args.download_mib)
     workdir = tempfile.mkdtemp(prefix="emu-net-")
@@ -183,9 +197,10 @@ def main():
         nic = ["-device", f"{args.device},netdev=n0"]
     else:  # the on-board NIC (QEMU: the legacy -net nic takes nd_table[0])
         nic = ["-net", "nic,netdev=n0"] if args.peer == "qemu" else []
-    argv = [args.emu, "-M", machine] + cpu + ["-smp", args.smp, "-m", args.memory, "-kernel", zimage,
-            "-initrd", initrd] + dtb + ["-append", "console=ttyAMA0 panic=-1", "-nographic",
-            "-netdev", "user,id=n0"] + nic
+    if x86:
+        cpu = ["-accel", "kvm"]
+    argv = ([args.emu, "-M", machine] + cpu + ["-smp", args.smp, "-m", args.memory] + kernel + dtb
+            + ["-nographic", "-netdev", "user,id=n0"] + nic)
     if args.pcap:
         argv += ["-object", f"filter-dump,id=f0,netdev=n0,file={pcap}"]
     print(" ".join(argv))
@@ -199,7 +214,12 @@ def main():
         return when
 
     try:
-        console.expect("emu-init: reached init", 300)
+        try:
+            console.expect("emu-init: reached init", 300)
+        except GuestError:
+            if x86:
+                x86_linux.skip_if_kvm_failed(console)
+            raise
         console.expect("guest# ", 30)
         for module in args.modules.split(","):
             run(f"modprobe {module}; echo modprobe-rc=$?", "modprobe-rc=0", 60)

@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# Fetch the x86 guests the direct-boot tests use, from Debian's archive, into the guest cache
-# without installing them on the host: Debian's amd64 kernel (linux-image-amd64's current
-# linux-image-*-amd64) and busybox-static:amd64 for an initramfs. Leaves in <cache>/amd64/:
+# Fetch the x86 guests the direct-boot and Linux tests use, from Debian's archive, into the guest
+# cache without installing them on the host: Debian's amd64 kernel (linux-image-amd64's current
+# linux-image-*-amd64), its i386 one (linux-image-686's linux-image-*-686, which still has the
+# ISA NE2000 driver `ne`) and busybox-static for each, with a busybox initramfs each
+# (make-initramfs.sh: the NIC driver modules and a shell on the console). Leaves in <cache>/amd64/:
 #   bzImage   the kernel as Debian ships it (/boot/vmlinuz-*), for the bzImage boot protocol
 #   vmlinux   the uncompressed ELF unpacked from the bzImage's payload, for the PVH entry
 #   busybox/  the unpacked busybox-static package
+#   initramfs.cpio.gz
+# and in <cache>/i386/ the same without vmlinux.
 # Idempotent: what is already in the cache is kept.
 #
 # Usage: tests/setup/fetch-x86-guests.sh [cache-dir]   (default: $EMU_GUEST_DIR or ~/.cache/emu/guests)
 # Prints nothing but errors and a one-line summary.
 set -euo pipefail
 cache=${1:-${EMU_GUEST_DIR:-$HOME/.cache/emu/guests}}
-dir=$cache/amd64
-mkdir -p "$dir"
-cd "$dir"
+script_dir=$(cd "$(dirname "$0")" && pwd)
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -21,30 +23,44 @@ export DEBIAN_FRONTEND=noninteractive
 
 have_deb() { ls "$1"_*.deb >/dev/null 2>&1; }
 
-# --- the packages (amd64 is the host's own architecture here: no dpkg --add-architecture) ---
-if ! have_deb linux-image-amd64-stub || ! have_deb busybox-static; then
-  $sudo apt-get update -q >/dev/null 2>&1 || true
-  kernel_pkg=$(apt-cache depends linux-image-amd64:amd64 2>/dev/null |
-               sed -n 's/.*Depends: \(linux-image-[0-9].*-amd64\).*/\1/p' | head -n1)
-  [ -n "$kernel_pkg" ] || { echo "fetch-x86-guests: cannot resolve linux-image-amd64" >&2; exit 1; }
-  if ! apt-get download -q "$kernel_pkg:amd64" busybox-static:amd64 > download.log 2>&1; then
-    cat download.log >&2
-    exit 1
+# fetch ARCH FLAVOUR: linux-image-FLAVOUR's kernel and busybox-static of ARCH, unpacked into
+# <cache>/ARCH/{kernel,busybox}, and bzImage linked to the kernel.
+fetch() {
+  local arch=$1 flavour=$2 kernel_pkg
+  mkdir -p "$cache/$arch"
+  cd "$cache/$arch"
+  if ! have_deb "linux-image-$flavour-stub" || ! have_deb busybox-static; then
+    # i386 is foreign on an amd64 host: apt needs the architecture in its lists.
+    if [ "$arch" != "$(dpkg --print-architecture)" ] && ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+      $sudo dpkg --add-architecture "$arch"
+    fi
+    $sudo apt-get update -q >/dev/null 2>&1 || true
+    kernel_pkg=$(apt-cache depends "linux-image-$flavour:$arch" 2>/dev/null |
+                 sed -n "s/.*Depends: \(linux-image-[0-9].*-$flavour\)\(:$arch\)\?\$/\1/p" | head -n1)
+    [ -n "$kernel_pkg" ] || { echo "fetch-x86-guests: cannot resolve linux-image-$flavour:$arch" >&2; exit 1; }
+    if ! apt-get download -q "$kernel_pkg:$arch" "busybox-static:$arch" > download.log 2>&1; then
+      cat download.log >&2
+      exit 1
+    fi
+    touch "linux-image-$flavour-stub_0.deb"
   fi
-  touch linux-image-amd64-stub_0.deb
-fi
+  if [ ! -d kernel ]; then
+    rm -rf kernel.tmp && mkdir -p kernel.tmp
+    dpkg -x "$(ls linux-image-[0-9]*-"${flavour}"_*_"$arch".deb | head -n1)" kernel.tmp
+    mv kernel.tmp kernel
+  fi
+  if [ ! -d busybox ]; then
+    rm -rf busybox.tmp && mkdir -p busybox.tmp
+    dpkg -x "$(ls busybox-static_*_"$arch".deb | head -n1)" busybox.tmp
+    mv busybox.tmp busybox
+  fi
+  ln -sf "$(ls "$cache/$arch"/kernel/boot/vmlinuz-* | head -n1)" bzImage
+}
 
-if [ ! -d kernel ]; then
-  rm -rf kernel.tmp && mkdir -p kernel.tmp
-  dpkg -x "$(ls linux-image-[0-9]*-amd64_*_amd64.deb | head -n1)" kernel.tmp
-  mv kernel.tmp kernel
-fi
-if [ ! -d busybox ]; then
-  rm -rf busybox.tmp && mkdir -p busybox.tmp
-  dpkg -x "$(ls busybox-static_*_amd64.deb | head -n1)" busybox.tmp
-  mv busybox.tmp busybox
-fi
-ln -sf "$(ls "$dir"/kernel/boot/vmlinuz-* | head -n1)" bzImage
+fetch i386 686
+fetch amd64 amd64
+dir=$cache/amd64
+cd "$dir"
 
 # --- vmlinux: the bzImage's payload, decompressed ---
 # The setup header (Documentation/arch/x86/boot.rst) says where the payload is: payload_offset
@@ -92,4 +108,6 @@ EOF
   mv vmlinux.tmp vmlinux
 fi
 
-echo "fetch-x86-guests: amd64 guests in $dir (kernel $(basename "$(readlink bzImage)"), vmlinux $(($(stat -c %s vmlinux) >> 20)) MiB)"
+"$script_dir/make-initramfs.sh" "$cache" amd64 >/dev/null
+"$script_dir/make-initramfs.sh" "$cache" i386 >/dev/null
+echo "fetch-x86-guests: amd64 and i386 guests in $cache (kernels $(basename "$(readlink bzImage)"), $(basename "$(readlink ../i386/bzImage)"), vmlinux $(($(stat -c %s vmlinux) >> 20)) MiB)"

@@ -1,16 +1,30 @@
 #!/usr/bin/env bash
-# Build a busybox initramfs for the Linux guest tests from the armhf packages that
-# fetch-guests.sh unpacked: /init mounts the pseudo file systems, says it reached init, and
-# runs a shell on the console for the test to drive. The kernel's own NIC driver modules (and
-# what they depend on) are included with a modules.dep, so `modprobe e1000` works, and
-# udhcpc has a script that configures the interface and prints "emu-dhcp: IFACE IP".
-# Usage: tests/setup/make-initramfs.sh [cache-dir]   -> <cache-dir>/armhf/initramfs.cpio.gz
+# Build a busybox initramfs for the Linux guest tests from the packages that fetch-guests.sh
+# (armhf) or fetch-x86-guests.sh (amd64, i386) unpacked: /init mounts the pseudo file systems,
+# says it reached init, and runs a shell on the console for the test to drive. The kernel's own
+# NIC driver modules (and what they depend on) are included with a modules.dep, so
+# `modprobe e1000` works, and udhcpc has a script that configures the interface and prints
+# "emu-dhcp: IFACE IP".
+# Usage: tests/setup/make-initramfs.sh [cache-dir] [armhf|amd64|i386]
+#          -> <cache-dir>/<arch>/initramfs.cpio.gz
 set -euo pipefail
 cache=${1:-${EMU_GUEST_DIR:-$HOME/.cache/emu/guests}}
-out=$cache/armhf/initramfs.cpio.gz
-busybox=$cache/armhf/busybox/bin/busybox
-[ -x "$busybox" ] || { echo "make-initramfs: $busybox missing (run tests/setup/fetch-guests.sh)" >&2; exit 1; }
-kernel_dir=$cache/armhf/kernel
+arch=${2:-armhf}
+case $arch in
+  armhf) fetch=fetch-guests.sh
+         nics="e1000 virtio_net virtio_mmio virtio_pci 8139cp 8139too ne2k-pci smsc911x" ;;
+  # Debian's amd64 kernel has no ISA `ne` driver (CONFIG_NE2000 needs ISA, which x86-64 lacks);
+  # the i386 (686) kernel has it, for the ne2k_isa test.
+  amd64) fetch=fetch-x86-guests.sh
+         nics="e1000 virtio_net virtio_pci 8139cp 8139too ne2k-pci" ;;
+  i386)  fetch=fetch-x86-guests.sh
+         nics="e1000 virtio_net virtio_pci 8139cp 8139too ne2k-pci ne" ;;
+  *) echo "make-initramfs: unknown architecture $arch (armhf, amd64 or i386)" >&2; exit 1 ;;
+esac
+out=$cache/$arch/initramfs.cpio.gz
+busybox=$cache/$arch/busybox/bin/busybox
+[ -x "$busybox" ] || { echo "make-initramfs: $busybox missing (run tests/setup/$fetch)" >&2; exit 1; }
+kernel_dir=$cache/$arch/kernel
 [ -f "$out" ] && [ "$out" -nt "$0" ] && [ "$out" -nt "$kernel_dir" ] && exit 0
 
 root=$(mktemp -d)
@@ -27,11 +41,16 @@ done
 # .modinfo "depends=" (no kmod needed on the host), into a busybox-readable modules.dep.
 modules=$(ls -d "$kernel_dir"/lib/modules/* 2>/dev/null | head -1)
 if [ -n "$modules" ]; then
-  python3 - "$modules" "$root/lib/modules/$(basename "$modules")" <<'PY'
+  python3 - "$modules" "$root/lib/modules/$(basename "$modules")" $nics <<'PY'
 import os, re, shutil, sys
-src, dst = sys.argv[1], sys.argv[2]
-wanted = ["e1000", "virtio_net", "virtio_mmio", "virtio_pci", "8139cp", "8139too", "ne2k-pci",
-          "smsc911x"]
+src, dst, wanted = sys.argv[1], sys.argv[2], sys.argv[3:]
+# What the kernel has built in needs no module (and modprobe knows it from modules.builtin).
+builtin = set()
+if os.path.exists(os.path.join(src, "modules.builtin")):
+    for line in open(os.path.join(src, "modules.builtin")):
+        builtin.add(os.path.basename(line.strip())[:-3].replace("-", "_"))
+    os.makedirs(dst, exist_ok=True)
+    shutil.copy(os.path.join(src, "modules.builtin"), dst)
 paths = {}
 for dirpath, _, files in os.walk(os.path.join(src, "kernel")):
     for f in files:
@@ -44,7 +63,7 @@ def depends(path):
 order, seen = [], set()
 def visit(name):
     key = name.replace("-", "_")
-    if key in seen: return
+    if key in seen or key in builtin: return
     seen.add(key)
     if key not in paths: sys.exit(f"make-initramfs: module {name} not in {src}")
     for dep in depends(paths[key]): visit(dep)
@@ -60,7 +79,7 @@ for key in order:
     def close(mod):
         for d in depends(paths[mod]):
             d = d.replace("-", "_")
-            if d not in closure:
+            if d not in closure and d not in builtin:
                 closure.append(d)
                 close(d)
     close(key)
