@@ -6,8 +6,12 @@
 #include <algorithm>
 #include <bit>
 
+#include "emu/cpu.h"
 #include "emu/error.h"
+#include "emu/ioevent.h"
+#include "emu/machine.h"
 #include "emu/property.h"
+#include "emu/x86.h"
 
 namespace emu {
 
@@ -34,6 +38,19 @@ void put(std::uint8_t* block, unsigned offset, std::uint64_t value, unsigned siz
 Addr set_low(Addr addr, std::uint32_t value) { return (addr & ~Addr{0xffffffff}) | value; }
 Addr set_high(Addr addr, std::uint32_t value) { return (addr & Addr{0xffffffff}) | (Addr{value} << 32); }
 
+// Where the CPUs reach [offset, offset + length) of region, whose BAR is at bus address bar: the
+// same address if the space's flat view shows that range of region there (a PC's buses are
+// identity-mapped), else PciDevice::kUnmapped (another mapping, or something on top of it).
+Addr cpu_address(AddressSpace* space, Addr bar, const MemoryRegion& region, Addr offset, Addr length) {
+    if (!space || bar == PciDevice::kUnmapped) return PciDevice::kUnmapped;
+    const Addr at = bar + offset;
+    for (const AddressSpace::FlatRange& range : space->flat_view())
+        if (range.region == &region && range.start <= at && at + length <= range.end &&
+            range.region_offset + (at - range.start) == offset)
+            return at;
+    return PciDevice::kUnmapped;
+}
+
 }  // namespace
 
 // ---- Construction, class, the child ------------------------------------------------------------
@@ -45,6 +62,7 @@ VirtioPciProxy::VirtioPciProxy(std::string device_type, std::uint16_t transition
       class_code_(class_code) {}
 
 VirtioPciProxy::~VirtioPciProxy() {
+    notifiers_.clear();
     // Destroyed without unrealize: unplug the child while this transport still exists.
     if (auto* bus = dynamic_cast<VirtioBus*>(child("virtio-bus"))) bus->set_transport(nullptr);
 }
@@ -183,6 +201,8 @@ void VirtioPciProxy::add_modern_capabilities() {
 }
 
 void VirtioPciProxy::unrealize_pci() {
+    notifiers_.clear();
+    notifiers_modern_bar_ = notifiers_legacy_bar_ = kUnmapped;
     if (device_ && device_->realized()) device_->unrealize();
     if (virtio_bus_) virtio_bus_->set_transport(nullptr);
     pci_cfg_cap_ = 0;
@@ -202,6 +222,7 @@ void VirtioPciProxy::transport_reset() {
 
 void VirtioPciProxy::reset() {
     PciDevice::reset();
+    update_ioeventfds();  // the BARs are unmapped now
     if (VirtioDevice* d = plugged()) d->reset();  // calls device_reset
     transport_reset();
 }
@@ -247,6 +268,40 @@ void VirtioPciProxy::kick(unsigned queue) {
     if (d && bus_master()) d->kick_queue(queue);  // no DMA for a function that may not master
 }
 
+void VirtioPciProxy::update_ioeventfds() {
+    Machine* board = realized() ? machine() : nullptr;
+    auto* accel = board ? dynamic_cast<IoEventAccelerator*>(board->accelerator()) : nullptr;
+    VirtioDevice* d = plugged();
+    const bool possible = accel && d;
+    const Addr modern_bar = possible && modern_bar_ ? bar_address(vp::kModernBar) : kUnmapped;
+    const Addr legacy_bar = possible && legacy_bar_ ? bar_address(vp::kLegacyBar) : kUnmapped;
+    if (modern_bar == notifiers_modern_bar_ && legacy_bar == notifiers_legacy_bar_) return;
+    notifiers_.clear();  // runs the handler of a doorbell rung but not yet handled
+    notifiers_modern_bar_ = modern_bar;
+    notifiers_legacy_bar_ = legacy_bar;
+    if (!possible) return;
+
+    const unsigned queues = d->queue_count();
+    const Addr notify = cpu_address(board->system_memory(), modern_bar, *modern_bar_, vp::kNotifyOffset,
+                                    Addr{queues} * vp::kNotifyMultiplier);
+    auto* x86 = dynamic_cast<X86Machine*>(board);
+    const Addr port = legacy_bar_ ? cpu_address(x86 ? x86->io_space() : nullptr, legacy_bar, *legacy_bar_,
+                                                vp::legacy::kQueueNotify, 2)
+                                  : kUnmapped;
+    for (unsigned queue = 0; queue < queues; ++queue) {
+        if (!d->find_queue(queue)) continue;
+        auto add = [&](const IoEventMatch& match) {
+            if (auto handler = IoEventHandler::create(board->loop(), *accel, match, [this, queue] { kick(queue); }))
+                notifiers_.push_back(std::move(handler));
+        };
+        // Linux and SeaBIOS write the queue index as 16 bits to either doorbell.
+        if (notify != kUnmapped)
+            add({.space = IoEventSpace::Memory, .address = notify + Addr{queue} * vp::kNotifyMultiplier, .size = 2});
+        if (port != kUnmapped && port <= 0xffff)
+            add({.space = IoEventSpace::Io, .address = port, .size = 2, .data = queue});
+    }
+}
+
 void VirtioPciProxy::write_status(VirtioDevice& d, std::uint8_t status, bool legacy_interface) {
     if (!legacy_interface && status != 0 && (status & virtio::kStatusFeaturesOk) &&
         !(d.status() & virtio::kStatusFeaturesOk)) {
@@ -289,6 +344,7 @@ void VirtioPciProxy::config_write(unsigned offset, std::uint32_t value, unsigned
             modern_write(at, get_config(pci_cfg_cap_ + vp::kPciCfgCapData, length), length);
     }
     update_intx();  // MSI-X may have been switched on or off
+    update_ioeventfds();  // a BAR may have moved, or decoding been switched on or off
 }
 
 // ---- The modern BAR ----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include <emu/cpu.h>
+#include <emu/ioevent.h>
 #include <emu/machine.h>
 #include <emu/memory.h>
 #include <emu/property.h>
@@ -88,7 +89,7 @@ std::string hex(std::uint64_t value);
 class X86KvmCpu;
 class VcpuThread;
 
-class KvmAccelerator final : public Accelerator, public X86InterruptController {
+class KvmAccelerator final : public Accelerator, public X86InterruptController, public IoEventAccelerator {
 public:
     static void class_init(ClassBuilder<KvmAccelerator>& c);
     KvmAccelerator();
@@ -106,6 +107,12 @@ public:
     unsigned gsi_count() const override { return irqchip_ ? kIoapicPins : 0; }
     void send_msi(std::uint64_t address, std::uint32_t data) override;
     MemoryRegion& msi_window() override;
+
+    // ---- IoEventAccelerator (KVM_IOEVENTFD, KVM_IRQFD) ----
+    bool add_ioeventfd(int fd, const IoEventMatch& match) override;
+    void remove_ioeventfd(int fd, const IoEventMatch& match) override;
+    bool add_irqfd(int fd, unsigned gsi) override;
+    void remove_irqfd(int fd, unsigned gsi) override;
 
     // ---- For the CPUs ----
     bool initialized() const { return vm_fd_.get() >= 0; }
@@ -131,6 +138,7 @@ private:
     void set_gsi_routing();
     void fetch_supported_cpuid();
     void attach_memory();
+    bool ioeventfd(int fd, const IoEventMatch& match, bool assign);
 
     struct Slot {
         std::uint32_t id;
@@ -151,6 +159,8 @@ private:
     bool has_pit_ = false;
     bool has_readonly_mem_ = false;
     bool has_xcrs_ = false;
+    bool has_ioeventfd_ = false;
+    bool has_irqfd_ = false;
     unsigned max_slots_ = 32;
     std::vector<kvm_cpuid_entry2> supported_cpuid_;
     X86Machine* machine_ = nullptr;

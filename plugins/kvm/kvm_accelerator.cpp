@@ -4,7 +4,8 @@
 // the system memory's RAM and ROM become memory slots, kept in step with the view; each vCPU
 // runs KVM_RUN on its own thread ("CPU N/KVM"). pause() kicks the threads out of KVM_RUN with a
 // signal (a no-op handler, plus immediate_exit for a signal that lands before the ioctl) and
-// waits, without the big lock, until every thread is idle.
+// waits, without the big lock, until every thread is idle. ioeventfds and irqfds
+// (IoEventAccelerator) are KVM_IOEVENTFD and KVM_IRQFD where the kernel has them.
 #include "kvm.h"
 
 #include <fcntl.h>
@@ -251,6 +252,8 @@ void KvmAccelerator::init(Machine& machine) {
     const int kvm = kvm_fd_.get();
     has_readonly_mem_ = check_extension(kvm, KVM_CAP_READONLY_MEM) > 0;
     has_xcrs_ = check_extension(kvm, KVM_CAP_XCRS) > 0;
+    has_ioeventfd_ = check_extension(kvm, KVM_CAP_IOEVENTFD) > 0;
+    has_irqfd_ = check_extension(kvm, KVM_CAP_IRQFD) > 0;
     if (const int n = check_extension(kvm, KVM_CAP_NR_MEMSLOTS); n > 0) max_slots_ = static_cast<unsigned>(n);
 
     // Intel without unrestricted guest runs real mode through these; harmless elsewhere.
@@ -490,6 +493,47 @@ void KvmAccelerator::send_msi(std::uint64_t address, std::uint32_t data) {
 MemoryRegion& KvmAccelerator::msi_window() {
     if (!msi_window_) throw Error("kvm: no interrupt controller (kernel-irqchip=off): no MSI window");
     return *msi_window_;
+}
+
+// ---- ioeventfd and irqfd ------------------------------------------------------------------------
+// Both live beside the memory slots, not in them: re-syncing the slots leaves them alone. An
+// ioeventfd on an address that is a memory slot (RAM) never fires: the write goes to RAM.
+
+bool KvmAccelerator::ioeventfd(int fd, const IoEventMatch& match, bool assign) {
+    if (!has_ioeventfd_ || vm_fd_.get() < 0) return false;
+    if (match.size != 1 && match.size != 2 && match.size != 4 && match.size != 8) return false;
+    if (match.space == IoEventSpace::Io && (match.size == 8 || match.address > 0xffff)) return false;
+    kvm_ioeventfd request{};
+    request.addr = match.address;
+    request.len = match.size;
+    request.fd = fd;
+    if (match.space == IoEventSpace::Io) request.flags |= KVM_IOEVENTFD_FLAG_PIO;
+    if (match.data) {
+        request.flags |= KVM_IOEVENTFD_FLAG_DATAMATCH;
+        request.datamatch = *match.data;
+    }
+    if (!assign) request.flags |= KVM_IOEVENTFD_FLAG_DEASSIGN;
+    return ::ioctl(vm_fd_.get(), KVM_IOEVENTFD, &request) == 0;
+}
+
+bool KvmAccelerator::add_ioeventfd(int fd, const IoEventMatch& match) { return ioeventfd(fd, match, true); }
+void KvmAccelerator::remove_ioeventfd(int fd, const IoEventMatch& match) { ioeventfd(fd, match, false); }
+
+bool KvmAccelerator::add_irqfd(int fd, unsigned gsi) {
+    if (!has_irqfd_ || !irqchip_ || gsi >= kIoapicPins) return false;
+    kvm_irqfd request{};
+    request.fd = static_cast<std::uint32_t>(fd);
+    request.gsi = gsi;
+    return ::ioctl(vm_fd_.get(), KVM_IRQFD, &request) == 0;
+}
+
+void KvmAccelerator::remove_irqfd(int fd, unsigned gsi) {
+    if (!has_irqfd_ || !irqchip_ || vm_fd_.get() < 0) return;
+    kvm_irqfd request{};
+    request.fd = static_cast<std::uint32_t>(fd);
+    request.gsi = gsi;
+    request.flags = KVM_IRQFD_FLAG_DEASSIGN;
+    ::ioctl(vm_fd_.get(), KVM_IRQFD, &request);
 }
 
 void KvmAccelerator::reset_irqchip() {

@@ -5,6 +5,7 @@
 //
 // Every test skips, with the reason, when /dev/kvm is missing or unusable.
 #include <fcntl.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -27,6 +28,7 @@
 #include "emu/device.h"
 #include "emu/error.h"
 #include "emu/event_loop.h"
+#include "emu/ioevent.h"
 #include "emu/lock.h"
 #include "emu/machine.h"
 #include "emu/memory.h"
@@ -40,7 +42,7 @@ namespace {
 using namespace std::chrono_literals;
 using emu::Addr;
 
-constexpr std::uint16_t kPortLog = 0x80, kPortLog2 = 0x81, kPortData = 0x84, kPortMap = 0x88, kPortAck = 0x8c,
+constexpr std::uint16_t kPortLog = 0x80, kPortLog2 = 0x81, kPortBell = 0x82, kPortData = 0x84, kPortMap = 0x88, kPortAck = 0x8c,
                         kPortExit = 0xf4;
 constexpr Addr kRomBase = 0xffff0000, kEntry32 = kRomBase + 0x100;
 constexpr Addr kTestMmio = 0xd0000, kTestMmioHigh = 0xe0000000, kExtraRam = 0xc0000;
@@ -654,6 +656,101 @@ TEST_F(KvmTest, WithoutIrqchipOnlyOneCpu) {
     } catch (const emu::Error& e) {
         EXPECT_STREQ(e.what(), "kvm: more than one CPU needs the in-kernel irqchip (kernel-irqchip=on)");
     }
+}
+
+// ---- ioeventfd and irqfd (emu/ioevent.h) ------------------------------------------------------
+
+TEST_F(KvmTest, IoEventFdCatchesMatchingWritesWithoutAnExit) {
+    CREATE_OR_SKIP("ioeventfd");
+    auto* io = dynamic_cast<emu::IoEventAccelerator*>(accel);
+    ASSERT_NE(io, nullptr) << "kvm does not offer IoEventAccelerator";
+    int bell_calls = 0, mmio_calls = 0;
+    auto bell = emu::IoEventHandler::create(
+        loop, *io, {.space = emu::IoEventSpace::Io, .address = kPortBell, .size = 2, .data = 1},
+        [&] { ++bell_calls; });
+    auto doorbell = emu::IoEventHandler::create(
+        loop, *io, {.space = emu::IoEventSpace::Memory, .address = kTestMmio + 0x10, .size = 2},
+        [&] { ++mmio_calls; });
+    ASSERT_TRUE(bell && doorbell) << "KVM_IOEVENTFD refused";
+    // The guest's first doorbell writes happen before 'P': by then the main loop or the
+    // removal (which hands over a signal the loop has not seen) has run the handlers.
+    board->on_port_write = [&](const PortWrite& w) {
+        if (w.port == kPortLog && w.value == 'P') {
+            bell.reset();
+            doorbell.reset();
+        }
+    };
+    ASSERT_EQ(run(), 0) << trace();
+    EXPECT_GE(bell_calls, 1);  // three writes, coalesced as the loop saw them
+    EXPECT_LE(bell_calls, 3);
+    EXPECT_EQ(mmio_calls, 1);
+    // Only the writes no ioeventfd matched, and those after the removal, exited to the board.
+    const auto bells = writes_to(kPortBell);
+    ASSERT_EQ(bells.size(), 3u) << trace();
+    EXPECT_EQ(bells[0].size, 2u);
+    EXPECT_EQ(bells[0].value, 2u);  // another value
+    EXPECT_EQ(bells[1].size, 1u);   // another size
+    EXPECT_EQ(bells[1].value, 1u);
+    EXPECT_EQ(bells[2].size, 2u);   // removed
+    EXPECT_EQ(bells[2].value, 1u);
+    ASSERT_EQ(board->mmio.size(), 3u);
+    EXPECT_EQ(board->mmio[0].address, kTestMmio + 0x10);
+    EXPECT_EQ(board->mmio[0].size, 4u);
+    EXPECT_EQ(board->mmio[0].value, 0x5678u);
+    EXPECT_EQ(board->mmio[1].address, kTestMmio + 0x20);
+    EXPECT_EQ(board->mmio[2].address, kTestMmio + 0x10);  // removed
+    EXPECT_EQ(board->mmio[2].size, 2u);
+    EXPECT_EQ(board->mmio[2].value, 0x1234u);
+    EXPECT_EQ(writes_to(kPortMap).size(), 1u);  // the slots were re-synced before the doorbells
+    EXPECT_EQ(values_to(kPortLog), (Values{'P'}));
+}
+
+TEST_F(KvmTest, IoEventFdRefusesWhatKvmCannotMatch) {
+    CREATE_OR_SKIP("ioeventfd");
+    auto* io = dynamic_cast<emu::IoEventAccelerator*>(accel);
+    ASSERT_NE(io, nullptr);
+    EXPECT_FALSE(emu::IoEventHandler::create(loop, *io, {.space = emu::IoEventSpace::Io, .address = 0x10000}, [] {}));
+    EXPECT_FALSE(emu::IoEventHandler::create(loop, *io, {.space = emu::IoEventSpace::Io, .address = 0x82, .size = 8}, [] {}));
+    EXPECT_FALSE(emu::IoEventHandler::create(loop, *io, {.address = kTestMmio, .size = 3}, [] {}));
+}
+
+TEST_F(KvmTest, IrqfdRaisesTheGsi) {
+    CREATE_OR_SKIP("hlt_irq");
+    prepare_hook_timer();
+    auto* io = dynamic_cast<emu::IoEventAccelerator*>(accel);
+    ASSERT_NE(io, nullptr);
+    const int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    ASSERT_GE(fd, 0);
+    ASSERT_TRUE(io->add_irqfd(fd, 3)) << "KVM_IRQFD refused";
+    EXPECT_FALSE(io->add_irqfd(fd, 24));
+    // Another thread raises the interrupt: a write to the eventfd, no call into the accelerator.
+    std::thread signaller;
+    board->on_port_write = [&](const PortWrite& w) {
+        if (w.port == kPortLog && w.value == 'W')
+            signaller = std::thread([fd] {
+                std::this_thread::sleep_for(50ms);
+                const std::uint64_t one = 1;
+                EXPECT_EQ(::write(fd, &one, sizeof one), 8);
+            });
+    };
+    const int status = run();
+    if (signaller.joinable()) signaller.join();
+    io->remove_irqfd(fd, 3);
+    ::close(fd);
+    ASSERT_EQ(status, 0) << trace();
+    EXPECT_EQ(values_to(kPortLog), (Values{'W', 'I', 'D'}));
+}
+
+TEST_F(KvmTest, IrqfdNeedsTheInKernelIrqchip) {
+    Options options;
+    options.irqchip = false;
+    CREATE_OR_SKIP("hlt_user", options);
+    auto* io = dynamic_cast<emu::IoEventAccelerator*>(accel);
+    ASSERT_NE(io, nullptr);
+    const int fd = ::eventfd(0, EFD_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    EXPECT_FALSE(io->add_irqfd(fd, 3));
+    ::close(fd);
 }
 
 }  // namespace

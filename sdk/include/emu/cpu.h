@@ -6,7 +6,9 @@
 //
 // An accelerator is an object of abstract type "accel" (kvm, tcg). Software CPUs implement
 // SoftwareCpu::execute(); the "tcg" accelerator runs them. Hardware accelerators (kvm)
-// drive their own CPU objects.
+// drive their own CPU objects. Optional capabilities are further interfaces an accelerator
+// may implement, found with dynamic_cast: X86InterruptController (x86.h), IoEventAccelerator
+// (ioevent.h: ioeventfd/irqfd).
 #pragma once
 
 #include <atomic>

@@ -20,6 +20,13 @@
 // Bus mastering: notifications are ignored while COMMAND.BUS_MASTER is clear, clearing it takes
 // DRIVER_OK away (as on QEMU), and a legacy driver that sets DRIVER_OK with bus mastering off
 // gets it turned on (QEMU's quirk for old Linux drivers).
+// Queue notifications: where the accelerator offers ioeventfds (ioevent.h; kvm), each queue's
+// doorbell is registered with it (modern: the 16-bit write at notify + 4 n; legacy, on x86
+// boards: the 16-bit QUEUE_NOTIFY port write with the queue index as its value), so the guest's
+// write does not exit: the main loop kicks the queue. Only where the CPUs see the BAR at its bus
+// address (the flat view shows it there, as on a PC). The registrations follow the BARs (moved,
+// decoding switched off, reset, unrealize). Other accesses (other sizes, values) exit and do
+// the same as before.
 //
 // ---- Device authors: the "-pci" variant of a virtio device, in a few lines ------------------------
 // A virtio-pci type is a PCI function (a "proxy", as QEMU calls it) that creates its own virtio
@@ -58,6 +65,8 @@
 #include "emu/virtio.h"
 
 namespace emu {
+
+class IoEventHandler;
 
 namespace virtio_pci {
 
@@ -169,6 +178,9 @@ private:
     std::uint16_t checked_vector(std::uint32_t value) const;
     void write_status(VirtioDevice& d, std::uint8_t status, bool legacy_interface);
     void kick(unsigned queue);
+    // Register each queue's doorbell as an ioeventfd where the BARs now are, if the
+    // accelerator can (after anything that may have moved or unmapped a BAR).
+    void update_ioeventfds();
 
     // The modern BAR, by region.
     std::uint64_t modern_read(Addr offset, unsigned size);
@@ -205,6 +217,10 @@ private:
     std::uint16_t queue_select_ = 0;
     std::uint16_t config_vector_ = virtio_pci::kNoVector;
     std::vector<std::uint16_t> queue_vectors_;
+
+    // Doorbell ioeventfds, and the BAR bus addresses they were set up for.
+    std::vector<std::unique_ptr<IoEventHandler>> notifiers_;
+    Addr notifiers_modern_bar_ = kUnmapped, notifiers_legacy_bar_ = kUnmapped;
 };
 
 }  // namespace emu
