@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Run one pc bare-metal guest on emu under kvm and judge it by its debug-console output.
 
-    run_pc_baremetal.py --emu EMU [--timeout S] [--memory MIB] [--smp N] [--check-utc]
-                        GUEST.bin [-- EXTRA EMU ARGS...]
+    run_pc_baremetal.py --emu EMU [--machine pc|q35] [--timeout S] [--memory MIB] [--smp N]
+                        [--check-utc] [--expect-exit STATUS] GUEST.bin [-- EXTRA EMU ARGS...]
 
-Runs `EMU -M pc -m MIB -bios GUEST.bin -debugcon file:LOG -serial none -monitor none`, polls
+Runs `EMU -M MACHINE -m MIB -bios GUEST.bin -debugcon file:LOG -serial none -monitor none`, polls
 LOG until the guest writes "PASS <name>" or "FAIL <name>: <reason>" (then the guest halts and
 emu is killed), emu exits, or the timeout passes. With --check-utc, a line
 "utc YYYY-MM-DD hh:mm:ss" in the log (the RTC as the guest read it) must be within 5 minutes
-of the host's UTC clock. Exit status: 0 pass, 1 fail, 2 usage error, 77 skipped (no usable
+of the host's UTC clock. With --expect-exit, the guest ends emu itself (power-off): after the
+PASS line emu must exit with STATUS within the timeout, no FAIL line following. Exit status: 0 pass, 1 fail, 2 usage error, 77 skipped (no usable
 /dev/kvm), each with one line saying why and, on failure, the log and emu's output.
 """
 
@@ -72,13 +73,28 @@ def check_utc(log):
     return None
 
 
+def expect_exit(log, exited, status):
+    """After PASS: the problem with how emu ended (it must exit by itself with `status`), or None."""
+    failed = next((l for l in log.splitlines() if l.startswith("FAIL ")), None)
+    if failed:
+        return failed
+    if exited is None:
+        return f"emu still running at the timeout, expected it to exit with status {status}"
+    if exited != status:
+        return f"emu exited with status {exited}, expected {status}"
+    return None
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--emu", required=True, help="the emu binary")
+    parser.add_argument("--machine", default="pc", help="-M, the board (default pc)")
     parser.add_argument("--timeout", type=float, default=30, help="seconds to wait for a verdict (default 30)")
     parser.add_argument("--memory", default="32", help="-m, in MiB (default 32)")
     parser.add_argument("--smp", default="1", help="-smp (default 1)")
     parser.add_argument("--check-utc", action="store_true", help="compare the guest's \"utc\" line with the host clock")
+    parser.add_argument("--expect-exit", type=int, metavar="STATUS",
+                        help="after PASS, wait for emu to exit by itself with this status")
     parser.add_argument("guest", metavar="GUEST.bin")
     parser.add_argument("extra", nargs="*", help="more emu arguments (after --)")
     args = parser.parse_args()
@@ -95,7 +111,7 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix=f"pc-baremetal-{name}-") as tmp:
         log_path = os.path.join(tmp, "debugcon.log")
-        cmd = [args.emu, "-M", "pc", "-m", args.memory, "-smp", args.smp, "-bios", args.guest,
+        cmd = [args.emu, "-M", args.machine, "-m", args.memory, "-smp", args.smp, "-bios", args.guest,
                "-debugcon", f"file:{log_path}", "-serial", "none", "-monitor", "none"] + args.extra
         out_file = open(os.path.join(tmp, "emu.out"), "w+b")
         start = time.monotonic()
@@ -106,7 +122,10 @@ def main():
             while True:
                 exited = proc.poll()  # before reading: what it wrote until it exited is in the log
                 log, verdict = read_log(log_path)
-                if verdict or exited is not None or time.monotonic() - start > args.timeout:
+                # --expect-exit: after PASS the verdict is how emu ends (unless the guest fails).
+                waiting = (args.expect_exit is not None and verdict is not None and verdict.startswith("PASS")
+                           and not re.search(r"^FAIL .*\n", log, re.M))
+                if (verdict and not waiting) or exited is not None or time.monotonic() - start > args.timeout:
                     break
                 time.sleep(0.05)
         finally:
@@ -125,6 +144,8 @@ def main():
             problem = f"no PASS/FAIL line within {args.timeout:g} s"
     elif verdict.startswith("FAIL"):
         problem = verdict
+    elif args.expect_exit is not None:
+        problem = expect_exit(log, exited, args.expect_exit)
     elif args.check_utc:
         problem = check_utc(log)
 
