@@ -87,6 +87,7 @@ PciDevice::~PciDevice() {
         if (intx_asserted_) bus_->set_irq(devfn_, config_[pci::kInterruptPin] - 1u, false);
         bus_->unplug(*this);
     }
+    msix_release_irqfds(false);  // the accelerator may be gone already
 }
 
 PciBus::~PciBus() {
@@ -223,6 +224,7 @@ void PciDevice::release_resources() {
     msix_pba_region_.reset();
     msix_bar_.reset();
     rom_.reset();
+    msix_release_irqfds(true);
     msix_table_.clear();
     msix_pba_.clear();
     msix_cap_ = msix_vectors_ = 0;
@@ -243,6 +245,7 @@ void PciDevice::reset() {
     update_intx();
     update_mappings();
     msix_reset();
+    msix_sync_irqfds();  // all masked now
 }
 
 // ---- Config space ------------------------------------------------------------------------------
@@ -273,6 +276,7 @@ void PciDevice::config_write(unsigned offset, std::uint32_t value, unsigned size
         update_mappings();
     if (command) update_intx();
     if (msi_cap_ && overlaps(offset, size, msi_cap_, msi_size_)) msi_config_written();
+    if (msix_cap_ && (command || overlaps(offset, size, msix_cap_ + pci::kMsixFlags, 2))) msix_sync_irqfds();
     if (msix_cap_ && overlaps(offset, size, msix_cap_ + pci::kMsixFlags, 2)) msix_deliver_unmasked_pending();
 }
 

@@ -2,10 +2,22 @@
 // (§6.8.2: capability, vector table and pending-bit array in a memory BAR). A message is a
 // 32-bit write of its data to its address in the device's DMA space, which needs bus
 // mastering like any other DMA; what it does there is up to the board's interrupt controller.
+//
+// Where the accelerator offers MSI irqfds (emu/ioevent.h: KVM's MSI routes), each MSI-X vector
+// that could fire right now (MSI-X enabled, the vector and the function unmasked, bus mastering
+// on, DMA going to the system memory) gets an eventfd the kernel turns into its message, kept in
+// step with the table, so sending it is one eventfd write from any thread. A vector that is
+// masked has no irqfd: msix_notify sets its pending bit exactly as without one.
+#include <sys/eventfd.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <bit>
 
+#include "emu/cpu.h"
 #include "emu/error.h"
+#include "emu/ioevent.h"
+#include "emu/machine.h"
 #include "emu/pci.h"
 
 namespace emu {
@@ -131,6 +143,7 @@ unsigned PciDevice::msix_init(unsigned vectors, unsigned table_bar, Addr table_o
 
     msix_table_.assign(std::size_t{vectors} * 4, 0);
     msix_pba_.assign((vectors + 63) / 64, 0);
+    msix_irqfds_.assign(vectors, {});
     msix_reset();
     MmioOps table;
     table.read = [this](Addr offset, unsigned size) { return msix_table_read(offset, size); };
@@ -186,8 +199,61 @@ bool PciDevice::msix_pending(unsigned vector) const {
 }
 
 void PciDevice::msix_send(unsigned vector) {
+    if (vector < msix_irqfds_.size() && msix_irqfds_[vector].routed) {
+        const std::uint64_t one = 1;
+        if (::write(msix_irqfds_[vector].fd, &one, sizeof one) == static_cast<ssize_t>(sizeof one)) return;
+    }
     const std::uint32_t* entry = &msix_table_[vector * 4];
     deliver_msi(Addr{entry[0]} | Addr{entry[1]} << 32, entry[2]);
+}
+
+// Register, retarget or unregister the vector's irqfd so that it exists exactly while the vector
+// could fire, for the message its table entry holds now.
+void PciDevice::msix_sync_irqfd(unsigned vector) {
+    if (vector >= msix_irqfds_.size()) return;
+    MsixIrqfd& irqfd = msix_irqfds_[vector];
+    Machine* board = realized() ? machine() : nullptr;
+    IoEventAccelerator* accel = msix_irqfd_accel_;
+    if (!accel && board) accel = dynamic_cast<IoEventAccelerator*>(board->accelerator());
+    const bool wanted = accel && board && dma_space() == board->system_memory() && msix_enabled() &&
+                        !msix_masked(vector) && (command() & pci::kCommandMaster);
+    const std::uint32_t* entry = &msix_table_[vector * 4];
+    const Addr address = Addr{entry[0]} | Addr{entry[1]} << 32;
+    const std::uint32_t data = entry[2];
+    if (irqfd.routed) {
+        if (wanted && irqfd.address == address && irqfd.data == data) return;
+        if (wanted && msix_irqfd_accel_->update_msi_irqfd(irqfd.fd, address, data)) {
+            irqfd.address = address;
+            irqfd.data = data;
+            return;
+        }
+        if (!wanted) msix_irqfd_accel_->remove_msi_irqfd(irqfd.fd);  // a failed update removed it
+        irqfd.routed = false;
+        // A signal the kernel did not take yet would fire at once when the fd is registered again.
+        std::uint64_t stale = 0;
+        (void)!::read(irqfd.fd, &stale, sizeof stale);
+    }
+    if (!wanted) return;
+    if (irqfd.fd < 0) irqfd.fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (irqfd.fd < 0 || !accel->add_msi_irqfd(irqfd.fd, address, data)) return;  // declined: the DMA write
+    msix_irqfd_accel_ = accel;
+    irqfd.routed = true;
+    irqfd.address = address;
+    irqfd.data = data;
+}
+
+void PciDevice::msix_sync_irqfds() {
+    for (unsigned vector = 0; vector < msix_irqfds_.size(); ++vector) msix_sync_irqfd(vector);
+}
+
+// unregister: false when the accelerator may be gone (a device destroyed without unrealize).
+void PciDevice::msix_release_irqfds(bool unregister) {
+    for (MsixIrqfd& irqfd : msix_irqfds_) {
+        if (irqfd.routed && unregister) msix_irqfd_accel_->remove_msi_irqfd(irqfd.fd);
+        if (irqfd.fd >= 0) ::close(irqfd.fd);
+    }
+    msix_irqfds_.clear();
+    msix_irqfd_accel_ = nullptr;
 }
 
 void PciDevice::msix_notify(unsigned vector) {
@@ -221,13 +287,15 @@ std::uint64_t PciDevice::msix_table_read(Addr offset, unsigned) const {
 void PciDevice::msix_table_write(Addr offset, std::uint64_t value, unsigned) {
     const auto index = static_cast<std::size_t>(offset / 4);
     if (index >= msix_table_.size()) return;
+    const auto vector = static_cast<unsigned>(index / 4);
     if (index % 4 != 3) {
         msix_table_[index] = static_cast<std::uint32_t>(value);
+        msix_sync_irqfd(vector);  // a new message for an unmasked vector: retarget its route
         return;
     }
     // Vector control: only the mask bit is implemented; unmasking sends what was pending.
     msix_table_[index] = static_cast<std::uint32_t>(value) & pci::kMsixEntryMasked;
-    const auto vector = static_cast<unsigned>(index / 4);
+    msix_sync_irqfd(vector);
     if (msix_enabled() && msix_pending(vector) && !msix_masked(vector)) {
         msix_pba_[vector / 64] &= ~(std::uint64_t{1} << (vector % 64));
         msix_send(vector);

@@ -113,6 +113,9 @@ public:
     void remove_ioeventfd(int fd, const IoEventMatch& match) override;
     bool add_irqfd(int fd, unsigned gsi) override;
     void remove_irqfd(int fd, unsigned gsi) override;
+    bool add_msi_irqfd(int fd, std::uint64_t address, std::uint32_t data) override;
+    bool update_msi_irqfd(int fd, std::uint64_t address, std::uint32_t data) override;
+    void remove_msi_irqfd(int fd) override;
 
     // ---- For the CPUs ----
     bool initialized() const { return vm_fd_.get() >= 0; }
@@ -135,7 +138,7 @@ public:
 
 private:
     void create_irqchip();
-    void set_gsi_routing();
+    bool set_gsi_routing();  // the PC's pins plus msi_routes_; false (errno) if KVM refused
     void fetch_supported_cpuid();
     void attach_memory();
     bool ioeventfd(int fd, const IoEventMatch& match, bool assign);
@@ -151,6 +154,7 @@ private:
 
     // Settings (properties).
     bool want_irqchip_ = true;
+    bool trace_msi_ = false;
 
     Fd kvm_fd_;
     Fd vm_fd_;
@@ -162,6 +166,7 @@ private:
     bool has_ioeventfd_ = false;
     bool has_irqfd_ = false;
     unsigned max_slots_ = 32;
+    unsigned max_routes_ = 0;  // KVM_CAP_IRQ_ROUTING: GSIs below this (0: no routing table)
     std::vector<kvm_cpuid_entry2> supported_cpuid_;
     X86Machine* machine_ = nullptr;
 
@@ -176,6 +181,17 @@ private:
     };
     std::shared_ptr<VmRef> vm_ref_ = std::make_shared<VmRef>();
     std::unique_ptr<MemoryRegion> msi_window_;
+
+    // irqfds that send an MSI (add_msi_irqfd): each has a GSI of its own above the IOAPIC's
+    // pins, routed to its message in the GSI routing table.
+    struct MsiRoute {
+        int fd;
+        std::uint32_t gsi;
+        std::uint64_t address;
+        std::uint32_t data;
+    };
+    std::mutex routes_mutex_;
+    std::vector<MsiRoute> msi_routes_;
 
     // Memory slots.
     AddressSpace* memory_ = nullptr;

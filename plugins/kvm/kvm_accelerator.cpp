@@ -212,6 +212,9 @@ void KvmAccelerator::class_init(ClassBuilder<KvmAccelerator>& c) {
     c.boolean("kernel-irqchip", &KvmAccelerator::want_irqchip_, true,
               "emulate the PIC, IOAPIC, local APICs and PIT in the kernel (off: no interrupt "
               "controller at all, one CPU only; for diagnosis)");
+    c.boolean("trace-msi", &KvmAccelerator::trace_msi_, false,
+              "print each MSI irqfd route change and each MSI sent by a system call to stderr "
+              "(for tests and diagnosis)");
 }
 
 KvmAccelerator::KvmAccelerator() = default;
@@ -273,7 +276,10 @@ void KvmAccelerator::create_irqchip() {
     const int kvm = kvm_fd_.get();
     if (::ioctl(vm, KVM_CREATE_IRQCHIP, 0) < 0) throw_errno("KVM_CREATE_IRQCHIP");
     irqchip_ = true;
-    if (check_extension(kvm, KVM_CAP_IRQ_ROUTING)) set_gsi_routing();
+    if (const int routes = check_extension(kvm, KVM_CAP_IRQ_ROUTING); routes > 0) {
+        max_routes_ = static_cast<unsigned>(routes);
+        if (!set_gsi_routing()) throw_errno("KVM_SET_GSI_ROUTING");
+    }
     for (std::uint32_t chip : {KVM_IRQCHIP_PIC_MASTER, KVM_IRQCHIP_PIC_SLAVE, KVM_IRQCHIP_IOAPIC}) {
         kvm_irqchip state{};
         state.chip_id = chip;
@@ -303,8 +309,10 @@ void KvmAccelerator::create_irqchip() {
 }
 
 // QEMU's PC routing: ISA IRQs to the 8259s (not 2, the cascade) and the IOAPIC pins of the same
-// number, except IRQ 0 which is IOAPIC pin 2; GSI 16-23 to the IOAPIC only.
-void KvmAccelerator::set_gsi_routing() {
+// number, except IRQ 0 which is IOAPIC pin 2; GSI 16-23 to the IOAPIC only. Then the MSI routes
+// of the irqfds (KVM replaces the whole table at once). Callers other than create_irqchip hold
+// routes_mutex_.
+bool KvmAccelerator::set_gsi_routing() {
     std::vector<kvm_irq_routing_entry> entries;
     auto add = [&](std::uint32_t gsi, std::uint32_t chip, std::uint32_t pin) {
         kvm_irq_routing_entry e{};
@@ -321,9 +329,18 @@ void KvmAccelerator::set_gsi_routing() {
         if (i == 0) add(0, KVM_IRQCHIP_IOAPIC, 2);
         else if (i != 2) add(i, KVM_IRQCHIP_IOAPIC, i);
     }
+    for (const MsiRoute& route : msi_routes_) {
+        kvm_irq_routing_entry e{};
+        e.gsi = route.gsi;
+        e.type = KVM_IRQ_ROUTING_MSI;
+        e.u.msi.address_lo = static_cast<std::uint32_t>(route.address);
+        e.u.msi.address_hi = static_cast<std::uint32_t>(route.address >> 32);
+        e.u.msi.data = route.data;
+        entries.push_back(e);
+    }
     Flex<kvm_irq_routing_entry> routing(entries.size());
     std::copy(entries.begin(), entries.end(), routing.entries());
-    if (::ioctl(vm_fd_.get(), kSetGsiRouting, routing.header()) < 0) throw_errno("KVM_SET_GSI_ROUTING");
+    return ::ioctl(vm_fd_.get(), kSetGsiRouting, routing.header()) == 0;
 }
 
 void KvmAccelerator::fetch_supported_cpuid() {
@@ -488,6 +505,7 @@ void KvmAccelerator::send_msi(std::uint64_t address, std::uint32_t data) {
     msi.address_hi = static_cast<std::uint32_t>(address >> 32);
     msi.data = data;
     ::ioctl(fd, KVM_SIGNAL_MSI, &msi);  // 0: blocked by the guest (masked); not an error
+    if (trace_msi_) std::fprintf(stderr, "kvm: KVM_SIGNAL_MSI address=%s data=%s\n", hex(address).c_str(), hex(data).c_str());
 }
 
 MemoryRegion& KvmAccelerator::msi_window() {
@@ -534,6 +552,75 @@ void KvmAccelerator::remove_irqfd(int fd, unsigned gsi) {
     request.gsi = gsi;
     request.flags = KVM_IRQFD_FLAG_DEASSIGN;
     ::ioctl(vm_fd_.get(), KVM_IRQFD, &request);
+}
+
+// An MSI irqfd: a GSI of its own (the lowest free one above the IOAPIC's pins) routed to the
+// message, then KVM_IRQFD on that GSI. Rewriting the route later retargets the irqfd in place.
+bool KvmAccelerator::add_msi_irqfd(int fd, std::uint64_t address, std::uint32_t data) {
+    if (!has_irqfd_ || !irqchip_ || max_routes_ == 0 || vm_fd_.get() < 0) return false;
+    // Only what the MSI window would turn into send_msi: anything else is an ordinary DMA write.
+    if (address < kMsiBase || address - kMsiBase >= kMsiSize) return false;
+    std::lock_guard lock(routes_mutex_);
+    std::uint32_t gsi = kIoapicPins;
+    while (std::any_of(msi_routes_.begin(), msi_routes_.end(), [&](const MsiRoute& r) { return r.gsi == gsi; })) ++gsi;
+    if (gsi >= max_routes_) return false;
+    msi_routes_.push_back({fd, gsi, address, data});
+    if (!set_gsi_routing()) {
+        msi_routes_.pop_back();
+        set_gsi_routing();
+        return false;
+    }
+    kvm_irqfd request{};
+    request.fd = static_cast<std::uint32_t>(fd);
+    request.gsi = gsi;
+    if (::ioctl(vm_fd_.get(), KVM_IRQFD, &request) < 0) {
+        msi_routes_.pop_back();
+        set_gsi_routing();
+        return false;
+    }
+    if (trace_msi_)
+        std::fprintf(stderr, "kvm: MSI irqfd gsi=%u address=%s data=%s\n", gsi, hex(address).c_str(), hex(data).c_str());
+    return true;
+}
+
+bool KvmAccelerator::update_msi_irqfd(int fd, std::uint64_t address, std::uint32_t data) {
+    if (address < kMsiBase || address - kMsiBase >= kMsiSize) {
+        remove_msi_irqfd(fd);
+        return false;
+    }
+    {
+        std::lock_guard lock(routes_mutex_);
+        auto it = std::find_if(msi_routes_.begin(), msi_routes_.end(), [&](const MsiRoute& r) { return r.fd == fd; });
+        if (it == msi_routes_.end()) return false;
+        const MsiRoute before = *it;
+        it->address = address;
+        it->data = data;
+        if (set_gsi_routing()) {
+            if (trace_msi_)
+                std::fprintf(stderr, "kvm: MSI irqfd gsi=%u address=%s data=%s\n", it->gsi, hex(address).c_str(),
+                             hex(data).c_str());
+            return true;
+        }
+        *it = before;
+    }
+    remove_msi_irqfd(fd);
+    return false;
+}
+
+void KvmAccelerator::remove_msi_irqfd(int fd) {
+    std::lock_guard lock(routes_mutex_);
+    auto it = std::find_if(msi_routes_.begin(), msi_routes_.end(), [&](const MsiRoute& r) { return r.fd == fd; });
+    if (it == msi_routes_.end()) return;
+    if (vm_fd_.get() >= 0) {
+        kvm_irqfd request{};
+        request.fd = static_cast<std::uint32_t>(fd);
+        request.gsi = it->gsi;
+        request.flags = KVM_IRQFD_FLAG_DEASSIGN;
+        ::ioctl(vm_fd_.get(), KVM_IRQFD, &request);
+    }
+    if (trace_msi_) std::fprintf(stderr, "kvm: MSI irqfd gsi=%u removed\n", it->gsi);
+    msi_routes_.erase(it);
+    if (vm_fd_.get() >= 0) set_gsi_routing();
 }
 
 void KvmAccelerator::reset_irqchip() {

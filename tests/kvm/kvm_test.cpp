@@ -741,6 +741,44 @@ TEST_F(KvmTest, IrqfdRaisesTheGsi) {
     EXPECT_EQ(values_to(kPortLog), (Values{'W', 'I', 'D'}));
 }
 
+// An MSI irqfd (the MSI-X path of PciDevice): its own GSI routed to the message, merged with the
+// PC's pin routing (GSI 16 still reaches the IOAPIC afterwards), retargeted in place by an update.
+TEST_F(KvmTest, MsiIrqfdSendsItsMessage) {
+    CREATE_OR_SKIP("irq_apic");
+    prepare_hook_timer();
+    auto* io = dynamic_cast<emu::IoEventAccelerator*>(accel);
+    ASSERT_NE(io, nullptr);
+    const int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    const int other = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    ASSERT_GE(fd, 0);
+    ASSERT_GE(other, 0);
+    EXPECT_FALSE(io->add_msi_irqfd(fd, 0x1000, 0x40)) << "not an interrupt message";
+    ASSERT_TRUE(io->add_msi_irqfd(other, 0xfee00000, 0x45)) << "MSI route or KVM_IRQFD refused";
+    ASSERT_TRUE(io->add_msi_irqfd(fd, 0xfee00000, 0x41));
+    ASSERT_TRUE(io->update_msi_irqfd(fd, 0xfee00000, 0x40));  // the vector the guest waits for
+    io->remove_msi_irqfd(other);
+    ::close(other);
+    emu::IrqLine gsi16 = board->irq->gsi(16);
+    std::thread signaller;
+    board->on_port_write = [&](const PortWrite& w) {
+        if (w.port == kPortLog && w.value == 'W')
+            signaller = std::thread([fd] {
+                std::this_thread::sleep_for(50ms);
+                const std::uint64_t one = 1;
+                EXPECT_EQ(::write(fd, &one, sizeof one), 8);
+            });
+        if (w.port == kPortLog && w.value == 'L') after(50ms, [gsi16] { gsi16.raise(); });
+        if (w.port == kPortAck) gsi16.lower();
+    };
+    const int status = run();
+    if (signaller.joinable()) signaller.join();
+    io->remove_msi_irqfd(fd);
+    EXPECT_FALSE(io->update_msi_irqfd(fd, 0xfee00000, 0x40)) << "removed";
+    ::close(fd);
+    ASSERT_EQ(status, 0) << trace();
+    EXPECT_EQ(values_to(kPortLog), (Values{'W', 'M', 'L', 'G', 'D'}));
+}
+
 TEST_F(KvmTest, IrqfdNeedsTheInKernelIrqchip) {
     Options options;
     options.irqchip = false;
@@ -750,6 +788,7 @@ TEST_F(KvmTest, IrqfdNeedsTheInKernelIrqchip) {
     const int fd = ::eventfd(0, EFD_CLOEXEC);
     ASSERT_GE(fd, 0);
     EXPECT_FALSE(io->add_irqfd(fd, 3));
+    EXPECT_FALSE(io->add_msi_irqfd(fd, 0xfee00000, 0x40));
     ::close(fd);
 }
 

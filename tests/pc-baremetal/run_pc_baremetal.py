@@ -85,6 +85,18 @@ def expect_exit(log, exited, status):
     return None
 
 
+def check_output(emu_out, expected, rejected):
+    """The first of the --expect-output / --reject-output patterns emu's output breaks, or None."""
+    for pattern in expected:
+        if not re.search(pattern, emu_out, re.M):
+            return f"emu's output has no line matching {pattern!r}"
+    for pattern in rejected:
+        m = re.search(pattern, emu_out, re.M)
+        if m:
+            return f"emu's output matches {pattern!r}: {m.group(0)!r}"
+    return None
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--emu", required=True, help="the emu binary")
@@ -95,6 +107,10 @@ def main():
     parser.add_argument("--check-utc", action="store_true", help="compare the guest's \"utc\" line with the host clock")
     parser.add_argument("--expect-exit", type=int, metavar="STATUS",
                         help="after PASS, wait for emu to exit by itself with this status")
+    parser.add_argument("--expect-output", action="append", default=[], metavar="REGEX",
+                        help="after PASS, emu's own output (stdout and stderr) must match REGEX (repeatable)")
+    parser.add_argument("--reject-output", action="append", default=[], metavar="REGEX",
+                        help="after PASS, emu's own output must not match REGEX (repeatable)")
     parser.add_argument("guest", metavar="GUEST.bin")
     parser.add_argument("extra", nargs="*", help="more emu arguments (after --)")
     args = parser.parse_args()
@@ -148,6 +164,8 @@ def main():
         problem = expect_exit(log, exited, args.expect_exit)
     elif args.check_utc:
         problem = check_utc(log)
+    if problem is None:
+        problem = check_output(emu_out, args.expect_output, args.reject_output)
 
     if problem is None:
         print(f"{verdict} in {seconds:.1f} s")

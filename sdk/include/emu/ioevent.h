@@ -66,6 +66,18 @@ public:
     // controller, no kernel support, no such GSI).
     virtual bool add_irqfd(int fd, unsigned gsi) = 0;
     virtual void remove_irqfd(int fd, unsigned gsi) = 0;
+
+    // Each write to eventfd fd sends the message-signalled interrupt (address, data), as a
+    // device's 32-bit DMA write of data at address would (x86: a message to the local APICs at
+    // 0xfeexxxxx). For MSI-X vectors the guest has set up and unmasked: the caller removes or
+    // updates the registration when the guest masks or rewrites the vector. False: not possible
+    // (no in-kernel interrupt controller or kernel support, an address that is no interrupt
+    // message, no free route); the caller sends the message itself as before. Optional: these
+    // defaults decline, so an accelerator without the capability need not know about them.
+    virtual bool add_msi_irqfd(int /*fd*/, std::uint64_t /*address*/, std::uint32_t /*data*/) { return false; }
+    // Point a registered fd at another message. False: not possible, and fd is unregistered.
+    virtual bool update_msi_irqfd(int /*fd*/, std::uint64_t /*address*/, std::uint32_t /*data*/) { return false; }
+    virtual void remove_msi_irqfd(int /*fd*/) {}
 };
 
 // A registered ioeventfd whose handler runs on the event loop's thread, with the big lock

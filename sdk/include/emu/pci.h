@@ -56,6 +56,7 @@
 namespace emu {
 
 class AddressSpace;
+class IoEventAccelerator;
 class PciDevice;
 class TypeRegistry;
 
@@ -251,7 +252,9 @@ public:
     unsigned msix_vectors() const { return msix_vectors_; }
     bool msix_masked(unsigned vector) const;   // by its entry or by the function mask
     bool msix_pending(unsigned vector) const;
-    // Send vector, or set its pending bit while it is masked (sent when unmasked).
+    // Send vector, or set its pending bit while it is masked (sent when unmasked). Where the
+    // accelerator has MSI irqfds (emu/ioevent.h), a vector that is enabled and unmasked is sent
+    // by a write to its eventfd, which the kernel turns into the message.
     void msix_notify(unsigned vector);
 
     // ---- INTx ----
@@ -303,6 +306,9 @@ private:
     void msix_deliver_unmasked_pending();
     void msix_reset();
     void msix_send(unsigned vector);
+    void msix_sync_irqfd(unsigned vector);
+    void msix_sync_irqfds();
+    void msix_release_irqfds(bool unregister);
 
     // Properties.
     int requested_devfn_ = -1;  // -1: first free slot
@@ -331,6 +337,15 @@ private:
     std::vector<std::uint32_t> msix_table_;  // 4 dwords per vector
     std::vector<std::uint64_t> msix_pba_;
     std::unique_ptr<MemoryRegion> msix_table_region_, msix_pba_region_, msix_bar_;
+    // MSI irqfds, one per vector while the guest has it enabled, unmasked and bus mastering.
+    struct MsixIrqfd {
+        int fd = -1;          // the eventfd, kept once made (-1: none yet)
+        bool routed = false;  // registered with msix_irqfd_accel_ for address and data
+        Addr address = 0;
+        std::uint32_t data = 0;
+    };
+    std::vector<MsixIrqfd> msix_irqfds_;
+    IoEventAccelerator* msix_irqfd_accel_ = nullptr;  // where they are registered
 };
 
 // Parse "slot[.fn]" (hex, QEMU's addr= syntax) into a devfn; throws Error with a reason that
