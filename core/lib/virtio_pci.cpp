@@ -538,9 +538,10 @@ void VirtioPciProxy::legacy_write(Addr offset, std::uint64_t value64, unsigned s
 
 void add_virtio_pci_type(TypeBatch& types, VirtioPciTypeInfo info) {
     auto device_class_init = info.device_class_init;
-    auto class_init = [device_class_init](ObjectClass& cls) {
+    auto class_init = [device_class_init, rom = info.default_romfile](ObjectClass& cls) {
         ClassBuilder<VirtioPciProxy> builder(cls);
         VirtioPciProxy::class_init(builder);
+        if (!rom.empty()) cls.set_default("romfile", rom);
         // The device's properties (the virtio core's and its own), forwarded to the child.
         ObjectClass device_class;
         ClassBuilder<VirtioDevice> core(device_class);

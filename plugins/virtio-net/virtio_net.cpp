@@ -8,6 +8,7 @@
 #include <emu/virtio_pci.h>
 
 #include <bit>
+#include <filesystem>
 
 namespace virtio_net {
 
@@ -168,6 +169,14 @@ void VirtioNet::reset_device() {
 
 namespace {
 
+// QEMU gives virtio-net-pci Debian's iPXE image (package ipxe-qemu) by default; so do we, when
+// it is installed (else no ROM, and romfile= still takes one).
+std::string default_romfile() {
+    constexpr const char* kRom = "/usr/lib/ipxe/qemu/efi-virtio.rom";
+    std::error_code ec;
+    return std::filesystem::exists(kRom, ec) ? kRom : "";
+}
+
 void register_types(emu::TypeBatch& types) {
     auto net_class = emu::class_init_of<VirtioNet>(&VirtioNet::class_init);
     types.add({.name = "virtio-net-device",
@@ -182,7 +191,8 @@ void register_types(emu::TypeBatch& types) {
                                      .transitional_device_id = 0x1000,
                                      .class_code = emu::pci::kClassNetworkEthernet,
                                      .category = emu::Category::Network,
-                                     .description = "virtio network card (PCI, transitional: legacy and 1.x drivers)"});
+                                     .description = "virtio network card (PCI, transitional: legacy and 1.x drivers)",
+                                     .default_romfile = default_romfile()});
 }
 
 }  // namespace

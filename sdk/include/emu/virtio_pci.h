@@ -123,6 +123,9 @@ struct VirtioPciTypeInfo {
     std::uint32_t class_code = pci::kClassOther;
     Category category = Category::Misc;
     std::string description;
+    // The default of the proxy's romfile= (an option ROM image, e.g. Debian's iPXE for the
+    // device, as QEMU gives virtio-net-pci); empty: no ROM unless the user gives one.
+    std::string default_romfile;
 };
 
 // Add the proxy type described by info to a plugin's batch (parent "pci-device").
