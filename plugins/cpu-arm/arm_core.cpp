@@ -2,6 +2,8 @@
 #include "arm_core.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <string_view>
 
 #include "cpu.h"
 
@@ -10,6 +12,15 @@ namespace emu::arm {
 Cpu::Cpu(ArmCore& o, AddressSpace& memory, ArmConfig cfg)
     : owner(o), mem(memory), config(std::move(cfg)), code_pages_(1u << 20, 0) {
     mem_generation = mem.generation();
+    // EMU_ARM_JIT=0 turns the JIT off; =eager compiles every block on its first execution
+    // (tests: short random programs then run compiled too).
+    const char* env = std::getenv("EMU_ARM_JIT");
+    const std::string_view jit_env = env ? env : "";
+    if (jit_env == "eager") jit_threshold = 1;
+    if (config.jit && jit_env != "0") {
+        jit_code = std::make_unique<JitBuffer>(kJitArenaBytes);
+        if (!jit_code->usable()) jit_code.reset();
+    }
     reset();
     cluster_join(this);
 }

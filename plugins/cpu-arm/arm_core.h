@@ -35,6 +35,9 @@ struct ArmConfig {
     // Optional: called (on the CPU thread) when the guest reprograms a generic timer, so the
     // embedder can re-read timer_irq_asserted()/next_timer_deadline().
     std::function<void(ArmCore&)> on_timer_change;
+    // Compile hot blocks to host code (x86-64 hosts; elsewhere ignored). The environment
+    // variable EMU_ARM_JIT=0 turns it off too.
+    bool jit = true;
 };
 
 enum class StopReason {

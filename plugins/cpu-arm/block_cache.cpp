@@ -100,6 +100,7 @@ void Cpu::flush_code_cache() {
     arena_chunks_.clear();
     arena_ptr_ = nullptr;
     arena_left_ = arena_used_ = 0;
+    if (jit_code) jit_code->reset();  // compiled code points into the blocks just freed
     flush_pending = false;
     ++code_flushes;
     jc_flush();

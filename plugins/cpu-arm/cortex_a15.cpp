@@ -61,6 +61,9 @@ void CortexA15::do_realize() {
         const bool conduit = is_smc ? psci_ == PsciConduit::Smc : psci_ == PsciConduit::Hvc;
         return conduit && psci_call(*this);
     };
+    // -accel tcg,jit=off: the accelerator's "jit" property (the board created it first).
+    if (Accelerator* accel = board->accelerator(); accel && accel->find_property("jit"))
+        config.jit = accel->get_property("jit") == "on";
     core_ = std::make_unique<ArmCore>(*board->system_memory(), config);
     setup_trace(board->config());
     timer_wakeup_ = std::make_unique<Timer>(*loop_, ClockType::Virtual, [this] { update_timer_outputs(); });

@@ -15,6 +15,8 @@
 #include "arm_core.h"
 #include "arm_state.h"
 #include "insn.h"
+#include "jit.h"
+#include "jit_buffer.h"
 #include "vfp.h"
 
 #define ARM_LIKELY(x) __builtin_expect(!!(x), 1)
@@ -95,6 +97,10 @@ struct Block {
     // break links as they empty the jump cache). The target's live/epoch are checked on use.
     std::uint64_t link_key = ~0ull;
     Block* link = nullptr;
+    // Compiled code (jit.h), made on the kJitThreshold-th execution; lives in the code arena,
+    // which is reset with the block arena.
+    JitFn jit = nullptr;
+    std::uint32_t jit_hits = 0;
 };
 
 struct JcEntry {
@@ -306,7 +312,8 @@ public:
     StopReason run(std::uint64_t max_instructions);
     enum { kBoundaryGo, kBoundaryStop, kBoundaryRestart };
     int block_boundary_slow(std::uint32_t pending_bits);
-    int execute_block(const Block* b, std::uint32_t n);
+    int execute_block(const Block* b, std::uint32_t n, bool compiled);
+    int interpret(const Insn*& in, const Insn* last);
     Block* lookup_block_slow(Block* prev, std::uint64_t key);
     std::uint32_t debug_block(const Block* b, std::uint32_t n, bool resuming);
     std::uint64_t run_budget = 0;  // instructions left in the current run()
@@ -342,6 +349,10 @@ public:
     Insn scratch_insns_[64];
     Block scratch_block_;
     Block* decode_block(std::uint32_t pc, std::uint32_t pa, const std::uint8_t* host);
+    // The block compiler's code arena; null when the JIT is off (ArmConfig::jit, EMU_ARM_JIT=0)
+    // or unavailable on this host.
+    std::unique_ptr<JitBuffer> jit_code;
+    std::uint32_t jit_threshold = kJitThreshold;
     void* arena_alloc(std::size_t bytes);
 };
 

@@ -6,6 +6,7 @@
 
 #include "cpu.h"
 #include "exec_util.h"
+#include "jit.h"
 
 namespace emu::arm {
 namespace {
@@ -126,6 +127,22 @@ Handler sel_dp(int op, int kind, bool s, bool rd_is_pc) {
         }
     }
     return kDpTable[static_cast<std::size_t>(op * 8 + kind * 2 + (s ? 1 : 0))];
+}
+
+}  // namespace emu::arm
+
+namespace emu::arm {
+
+bool dp_form(Handler h, DpForm& out) {
+    for (std::size_t i = 0; i < kDpTable.size(); ++i) {
+        if (kDpTable[i] == h) {
+            out.op = static_cast<int>(i >> 3);
+            out.kind = static_cast<int>((i >> 1) & 3);
+            out.s = (i & 1) != 0;
+            return true;
+        }
+    }
+    return false;
 }
 
 }  // namespace emu::arm

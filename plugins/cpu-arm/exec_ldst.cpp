@@ -6,6 +6,7 @@
 
 #include "cpu.h"
 #include "exec_util.h"
+#include "jit.h"
 
 namespace emu::arm {
 namespace {
@@ -274,5 +275,28 @@ Handler sel_excl(unsigned size, bool load) {
 }
 Handler sel_clrex() { return &clrex; }
 Handler sel_swp(bool byte) { return byte ? &swp<true> : &swp<false>; }
+
+}  // namespace emu::arm
+
+namespace emu::arm {
+
+bool ldst_form(Handler h, LdstForm& out) {
+    for (unsigned size : {1u, 2u, 4u})
+        for (bool load : {false, true})
+            for (bool sign : {false, true})
+                for (int mode = 0; mode < 3; ++mode)
+                    for (bool reg : {false, true}) {
+                        const auto flags = static_cast<std::uint8_t>((mode != 2 ? kLsP : 0) | (mode == 1 ? kLsW : 0) |
+                                                                     (reg ? kLsReg : 0));
+                        if (sel_ldst(size, sign, load, flags, 0) != h) continue;
+                        out.size = size;
+                        out.sign = sign && load && size < 4;
+                        out.load = load;
+                        out.mode = mode;
+                        out.reg = reg;
+                        return true;
+                    }
+    return false;
+}
 
 }  // namespace emu::arm

@@ -1,7 +1,8 @@
 // The execution loop: between blocks, sample requests, interrupts, memory-map and icache
 // changes (one combined test on the hot path); find the block (the previous block's chained
 // successor, else the jump cache); run its instructions (one indirect call each; the r[15]
-// store and the condition check only for instructions marked in Insn::pre).
+// store and the condition check only for instructions marked in Insn::pre), or the block's
+// compiled code once it is hot (jit.h).
 #include <algorithm>
 
 #include "cpu.h"
@@ -37,10 +38,31 @@ int Cpu::block_boundary_slow(std::uint32_t p) {
 // itstate, icount and run_budget exact. Returns kCont if they all completed, else the exit
 // code of the instruction that left. Out of line so the loop keeps its few values in
 // registers across the handler calls.
-[[gnu::noinline]] int Cpu::execute_block(const Block* b, std::uint32_t n) {
+// With `compiled`, runs the block's compiled code instead (all of it: n == b->count).
+[[gnu::noinline]] int Cpu::execute_block(const Block* b, std::uint32_t n, bool compiled) {
     exec_pcbase = (r[15] & kPageMask) + (b->thumb ? 4u : 8u);
     const Insn* in = b->insns;
     const Insn* const last = in + n - 1;
+    int rc;
+    if (compiled) {
+        std::uint32_t index = 0;
+        rc = b->jit(this, in, &index);
+        in += index;
+    } else {
+        rc = interpret(in, last);
+    }
+    const std::uint32_t done = static_cast<std::uint32_t>(in - b->insns) + 1;
+    icount += done;
+    run_budget -= done;
+    if (rc != kExit) {  // kExit: the handler set r[15] and itstate
+        r[15] = (exec_pcbase & kPageMask) + in->off + in->size;
+        itstate = in->it_next;
+    }
+    return rc;
+}
+
+// The interpreter loop over [in, last]; leaves in at the instruction that left (or last).
+inline int Cpu::interpret(const Insn*& in, const Insn* last) {
     int rc;
     for (;; ++in) {
         if (ARM_UNLIKELY(in->pre)) {
@@ -55,13 +77,6 @@ int Cpu::block_boundary_slow(std::uint32_t p) {
         }
         rc = in->fn(*this, *in);
         if (ARM_UNLIKELY(rc != kCont) || in == last) break;
-    }
-    const std::uint32_t done = static_cast<std::uint32_t>(in - b->insns) + 1;
-    icount += done;
-    run_budget -= done;
-    if (rc != kExit) {  // kExit: the handler set r[15] and itstate
-        r[15] = (exec_pcbase & kPageMask) + in->off + in->size;
-        itstate = in->it_next;
     }
     return rc;
 }
@@ -145,15 +160,22 @@ StopReason Cpu::run(std::uint64_t max_instructions) {
         // --- execute it ---
         std::uint32_t n = b->count;
         if (ARM_UNLIKELY(n > run_budget)) n = static_cast<std::uint32_t>(run_budget);
+        bool compiled = false;
         if (ARM_UNLIKELY(trace_exec || !breakpoints.empty())) {
             n = debug_block(b, n, first_block);
             if (n == 0) {
                 reason = StopReason::Breakpoint;
                 break;
             }
+        } else if (n == b->count) {
+            // Hot blocks run compiled; the scratch block (a T32 instruction straddling pages)
+            // is rewritten for each use and never compiled.
+            if (ARM_UNLIKELY(!b->jit) && jit_code && b != &scratch_block_ && ++b->jit_hits == jit_threshold)
+                jit_compile(*this, *b);
+            compiled = b->jit != nullptr;
         }
         first_block = false;
-        const int rc = execute_block(b, n);
+        const int rc = execute_block(b, n, compiled);
         if (ARM_LIKELY(rc == kExit || (rc == kCont && n == b->count))) {
             prev = b;
             continue;

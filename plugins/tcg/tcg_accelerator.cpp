@@ -14,6 +14,7 @@
 #include <emu/lock.h>
 #include <emu/machine.h>
 #include <emu/plugin.h>
+#include <emu/property.h>
 
 namespace {
 
@@ -106,6 +107,12 @@ class TcgAccelerator final : public emu::Accelerator {
 public:
     ~TcgAccelerator() override { shutdown(); }
 
+    // CPU models read "jit" when they are created (after the accelerator's properties are set).
+    static void class_init(emu::ClassBuilder<TcgAccelerator>& c) {
+        c.boolean("jit", &TcgAccelerator::jit_, true,
+                  "compile hot guest code to host code where the CPU model can (off: interpret only)");
+    }
+
     void init(emu::Machine&) override {}
 
     void add_cpu(emu::Cpu& cpu) override {
@@ -133,13 +140,15 @@ public:
 
 private:
     std::vector<std::unique_ptr<VcpuThread>> vcpus_;
+    bool jit_ = true;
 };
 
 void register_types(emu::TypeBatch& types) {
     types.add({.name = "tcg",
                .parent = "accel",
                .description = "software CPUs: emu's own instruction-set interpreters",
-               .factory = emu::factory_of<TcgAccelerator>()});
+               .factory = emu::factory_of<TcgAccelerator>(),
+               .class_init = emu::class_init_of<TcgAccelerator>(&TcgAccelerator::class_init)});
 }
 
 }  // namespace

@@ -141,6 +141,12 @@ TEST_F(Mmu, SelfModifyingCode) {
     EXPECT_EQ(m.r(6), 7u);
 }
 
+// With the JIT on, both the function and the loop storing into it are compiled by then.
+TEST_F(Mmu, HotCodeOverwrittenByHotLoop) {
+    run("smc_hot_test");
+    EXPECT_EQ(m.r(8), 10u * 1 + 10u * 3);
+}
+
 TEST(MmuTimer, GenericTimerRegisters) {
     std::uint64_t now = 1000;
     ArmConfig cfg;

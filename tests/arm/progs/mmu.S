@@ -197,6 +197,26 @@ target:
     mov r0, #1
     bx lr
 
+@ A hot (compiled) function overwritten by a store from a hot (compiled) loop: the first ten
+@ calls return 1, the last ten 3.
+    .global smc_hot_test
+smc_hot_test:
+    mov r7, #20
+    mov r8, #0
+    ldr r1, =hot_target
+    ldr r2, =0xe3a00003           @ mov r0, #3
+2:  bl hot_target
+    add r8, r8, r0
+    cmp r7, #11
+    streq r2, [r1]                @ after the tenth call
+    subs r7, r7, #1
+    bne 2b
+    EXIT
+hot_target:                       @ two inline-compiled instructions: worth compiling
+    mov r0, #1
+    add r0, r0, #0
+    bx lr
+
     .global timer_test
 timer_test:
     mrc p15, 0, r0, c14, c0, 0    @ CNTFRQ

@@ -1,0 +1,188 @@
+// A tiny x86-64 machine-code emitter for the block compiler (jit.cpp): the handful of integer
+// instructions it needs, memory operands as [base + disp], and labels with rel32 fixups. Code is
+// built in a byte vector and copied into the code arena afterwards (it is position-independent:
+// calls to C++ go through rax with an absolute address).
+#pragma once
+
+#if defined(__x86_64__)
+
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+namespace emu::arm::x86 {
+
+enum Reg : unsigned { rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8, r9, r10, r11, r12, r13, r14, r15 };
+enum Cond : unsigned { kO, kNO, kB, kAE, kE, kNE, kBE, kA, kS, kNS, kP, kNP, kL, kGE, kLE, kG };
+// Group-1 ALU operations (the /digit of 0x81 and the base of the r/m, reg opcodes).
+enum Alu : unsigned { aAdd = 0, aOr = 1, aAdc = 2, aSbb = 3, aAnd = 4, aSub = 5, aXor = 6, aCmp = 7 };
+// Group-2 shift operations (the /digit of 0xC1).
+enum Shift : unsigned { sRol = 0, sRor = 1, sShl = 4, sShr = 5, sSar = 7 };
+
+struct Mem {
+    Reg base;
+    std::int32_t disp;
+};
+
+class Emitter {
+public:
+    using Label = unsigned;
+
+    std::vector<std::uint8_t>& bytes() { return buf_; }
+    std::size_t size() const { return buf_.size(); }
+
+    Label new_label() {
+        labels_.push_back({-1, {}});
+        return static_cast<Label>(labels_.size() - 1);
+    }
+    void bind(Label l) {
+        labels_[l].pos = static_cast<int>(buf_.size());
+        for (int at : labels_[l].fixups) patch(at, labels_[l].pos);
+        labels_[l].fixups.clear();
+    }
+
+    // --- moves ---
+    void mov_load(Reg dst, Mem m) { op_mem(false, 0x8b, dst, m); }         // mov r32, [m]
+    void mov_store(Mem m, Reg src) { op_mem(false, 0x89, src, m); }        // mov [m], r32
+    void mov_load64(Reg dst, Mem m) { op_mem(true, 0x8b, dst, m); }        // mov r64, [m]
+    void mov_store16(Mem m, Reg src) { byte(0x66); op_mem(false, 0x89, src, m); }
+    void mov_store8(Mem m, Reg src) { op_mem(false, 0x88, src, m, true); }
+    void movzx8(Reg dst, Mem m) { op_mem(false, 0x0fb6, dst, m); }
+    void movzx16(Reg dst, Mem m) { op_mem(false, 0x0fb7, dst, m); }
+    void movsx8(Reg dst, Mem m) { op_mem(false, 0x0fbe, dst, m); }
+    void movsx16(Reg dst, Mem m) { op_mem(false, 0x0fbf, dst, m); }
+    void mov_imm(Reg dst, std::uint32_t imm) {  // mov r32, imm32 (zero-extends)
+        rex(false, 0, dst, false);
+        byte(static_cast<std::uint8_t>(0xb8 + (dst & 7)));
+        u32(imm);
+    }
+    void mov_imm64(Reg dst, std::uint64_t imm) {
+        rex(true, 0, dst, false);
+        byte(static_cast<std::uint8_t>(0xb8 + (dst & 7)));
+        std::uint8_t b[8];
+        std::memcpy(b, &imm, 8);
+        buf_.insert(buf_.end(), b, b + 8);
+    }
+    void mov_store_imm(Mem m, std::uint32_t imm) {  // mov dword [m], imm32
+        op_mem(false, 0xc7, static_cast<Reg>(0), m);
+        u32(imm);
+    }
+    void mov(Reg dst, Reg src) { op_rr(false, 0x89, src, dst); }    // mov r32, r32
+    void mov64(Reg dst, Reg src) { op_rr(true, 0x89, src, dst); }
+
+    // --- ALU ---
+    void alu(Alu op, Reg dst, Reg src) { op_rr(false, 0x01 + 8 * op, src, dst); }
+    void alu64(Alu op, Reg dst, Reg src) { op_rr(true, 0x01 + 8 * op, src, dst); }
+    void alu_imm(Alu op, Reg dst, std::uint32_t imm) { alu_imm_w(false, op, dst, imm); }
+    void alu64_imm(Alu op, Reg dst, std::uint32_t imm) { alu_imm_w(true, op, dst, imm); }
+    void alu_load(Alu op, Reg dst, Mem m) { op_mem(false, 0x03 + 8 * op, dst, m); }
+    void alu64_load(Alu op, Reg dst, Mem m) { op_mem(true, 0x03 + 8 * op, dst, m); }
+    void cmp_mem_imm8(Mem m, std::int8_t imm) {  // cmp dword [m], imm8
+        op_mem(false, 0x83, static_cast<Reg>(aCmp), m);
+        byte(static_cast<std::uint8_t>(imm));
+    }
+    void test(Reg a, Reg b) { op_rr(false, 0x85, b, a); }
+    void not_(Reg r) { op_rr(false, 0xf7, static_cast<Reg>(2), r); }
+    void neg(Reg r) { op_rr(false, 0xf7, static_cast<Reg>(3), r); }
+    void shift(Shift op, Reg r, unsigned amount) { shift_w(false, op, r, amount); }
+    void shift64(Shift op, Reg r, unsigned amount) { shift_w(true, op, r, amount); }
+    void imul_load(Reg dst, Mem m) { op_mem(false, 0x0faf, dst, m); }  // imul r32, [m]
+    // Sign-extend the low byte / halfword of src (rax..rbx only: no REX for the byte form).
+    void movsx8(Reg dst, Reg src) { op_rr(false, 0x0fbe, dst, src); }
+    void movsx16(Reg dst, Reg src) { op_rr(false, 0x0fbf, dst, src); }
+    void imul_imm(Reg dst, Reg src, std::uint32_t imm) {  // imul r32, r32, imm32
+        op_rr(false, 0x69, dst, src);
+        u32(imm);
+    }
+
+    // --- control ---
+    void call(Reg target) { op_rr(false, 0xff, static_cast<Reg>(2), target); }
+    void jcc(Cond c, Label l) {
+        byte(0x0f);
+        byte(static_cast<std::uint8_t>(0x80 + c));
+        ref(l);
+    }
+    void jmp(Label l) {
+        byte(0xe9);
+        ref(l);
+    }
+    void push(Reg r) {
+        rex(false, 0, r, false);
+        byte(static_cast<std::uint8_t>(0x50 + (r & 7)));
+    }
+    void pop(Reg r) {
+        rex(false, 0, r, false);
+        byte(static_cast<std::uint8_t>(0x58 + (r & 7)));
+    }
+    void ret() { byte(0xc3); }
+
+private:
+    struct LabelState {
+        int pos;
+        std::vector<int> fixups;
+    };
+
+    void byte(std::uint8_t b) { buf_.push_back(b); }
+    void u32(std::uint32_t v) {
+        std::uint8_t b[4];
+        std::memcpy(b, &v, 4);
+        buf_.insert(buf_.end(), b, b + 4);
+    }
+    // REX prefix when needed: W, reg extension (R), r/m extension (B); byte_regs forces one so
+    // that registers 4-7 mean spl/bpl/sil/dil, not ah/ch/dh/bh.
+    void rex(bool w, unsigned reg, unsigned rm, bool byte_regs) {
+        const std::uint8_t v = static_cast<std::uint8_t>(0x40 | (w ? 8 : 0) | ((reg & 8) ? 4 : 0) | ((rm & 8) ? 1 : 0));
+        if (v != 0x40 || (byte_regs && (reg & 7) >= 4)) byte(v);
+    }
+    void opcode(unsigned op) {
+        if (op > 0xff) byte(static_cast<std::uint8_t>(op >> 8));
+        byte(static_cast<std::uint8_t>(op));
+    }
+    void op_rr(bool w, unsigned op, Reg reg, Reg rm) {
+        rex(w, reg, rm, false);
+        opcode(op);
+        byte(static_cast<std::uint8_t>(0xc0 | ((reg & 7) << 3) | (rm & 7)));
+    }
+    void op_mem(bool w, unsigned op, Reg reg, Mem m, bool byte_regs = false) {
+        rex(w, reg, m.base, byte_regs);
+        opcode(op);
+        const bool d8 = m.disp >= -128 && m.disp <= 127 && (m.disp != 0 || (m.base & 7) == rbp);
+        const bool d0 = m.disp == 0 && (m.base & 7) != rbp;
+        const unsigned mod = d0 ? 0 : d8 ? 1 : 2;
+        byte(static_cast<std::uint8_t>((mod << 6) | ((reg & 7) << 3) | (m.base & 7)));
+        if ((m.base & 7) == rsp) byte(0x24);  // SIB: base only
+        if (d8) byte(static_cast<std::uint8_t>(m.disp));
+        else if (!d0) u32(static_cast<std::uint32_t>(m.disp));
+    }
+    void alu_imm_w(bool w, Alu op, Reg dst, std::uint32_t imm) {
+        const auto s = static_cast<std::int32_t>(imm);
+        if (s >= -128 && s <= 127) {
+            op_rr(w, 0x83, static_cast<Reg>(op), dst);
+            byte(static_cast<std::uint8_t>(imm));
+        } else {
+            op_rr(w, 0x81, static_cast<Reg>(op), dst);
+            u32(imm);
+        }
+    }
+    void shift_w(bool w, Shift op, Reg r, unsigned amount) {
+        op_rr(w, 0xc1, static_cast<Reg>(op), r);
+        byte(static_cast<std::uint8_t>(amount));
+    }
+    void ref(Label l) {
+        const int at = static_cast<int>(buf_.size());
+        u32(0);
+        if (labels_[l].pos >= 0) patch(at, labels_[l].pos);
+        else labels_[l].fixups.push_back(at);
+    }
+    void patch(int at, int target) {
+        const std::int32_t rel = target - (at + 4);
+        std::memcpy(&buf_[static_cast<std::size_t>(at)], &rel, 4);
+    }
+
+    std::vector<std::uint8_t> buf_;
+    std::vector<LabelState> labels_;
+};
+
+}  // namespace emu::arm::x86
+
+#endif
