@@ -314,6 +314,7 @@ public:
     int block_boundary_slow(std::uint32_t pending_bits);
     int execute_block(const Block* b, std::uint32_t n, bool compiled);
     int interpret(const Insn*& in, const Insn* last);
+    void finish_block(const Block* b, const Insn* in, int rc);
     Block* lookup_block_slow(Block* prev, std::uint64_t key);
     std::uint32_t debug_block(const Block* b, std::uint32_t n, bool resuming);
     std::uint64_t run_budget = 0;  // instructions left in the current run()

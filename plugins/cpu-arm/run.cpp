@@ -51,14 +51,20 @@ int Cpu::block_boundary_slow(std::uint32_t p) {
     } else {
         rc = interpret(in, last);
     }
+    finish_block(b, in, rc);
+    return rc;
+}
+
+// After a block ran up to and including instruction `in` with result rc: counts and, unless a
+// handler already set them (kExit), r[15] and itstate of the next instruction.
+inline void Cpu::finish_block(const Block* b, const Insn* in, int rc) {
     const std::uint32_t done = static_cast<std::uint32_t>(in - b->insns) + 1;
     icount += done;
     run_budget -= done;
-    if (rc != kExit) {  // kExit: the handler set r[15] and itstate
+    if (rc != kExit) {
         r[15] = (exec_pcbase & kPageMask) + in->off + in->size;
         itstate = in->it_next;
     }
-    return rc;
 }
 
 // The interpreter loop over [in, last]; leaves in at the instruction that left (or last).
@@ -169,13 +175,23 @@ StopReason Cpu::run(std::uint64_t max_instructions) {
             }
         } else if (n == b->count) {
             // Hot blocks run compiled; the scratch block (a T32 instruction straddling pages)
-            // is rewritten for each use and never compiled.
-            if (ARM_UNLIKELY(!b->jit) && jit_code && b != &scratch_block_ && ++b->jit_hits == jit_threshold)
-                jit_compile(*this, *b);
-            compiled = b->jit != nullptr;
+            // is rewritten for each use and never compiled. A block the compiler declined
+            // (too little to inline) counts on past the threshold and is not tried again.
+            if (b->jit)
+                compiled = true;
+            else if (ARM_UNLIKELY(++b->jit_hits == jit_threshold) && jit_code && b != &scratch_block_)
+                compiled = jit_compile(*this, *b);
         }
         first_block = false;
-        const int rc = execute_block(b, n, compiled);
+        int rc;
+        if (compiled) {  // here rather than in execute_block: one call less per block
+            exec_pcbase = (pc & kPageMask) + (b->thumb ? 4u : 8u);
+            std::uint32_t index = 0;
+            rc = b->jit(this, b->insns, &index);
+            finish_block(b, b->insns + index, rc);
+        } else {
+            rc = execute_block(b, n, false);
+        }
         if (ARM_LIKELY(rc == kExit || (rc == kCont && n == b->count))) {
             prev = b;
             continue;
