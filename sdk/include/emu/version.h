@@ -7,7 +7,10 @@
 
 namespace emu {
 
-inline constexpr std::uint32_t kPluginAbiVersion = 1;
+// 2: the SDK classes changed after the first ABI (PciDevice's MSI-X irqfd state, the
+// IoEventAccelerator interface, VirtioPciTypeInfo, the machine and clock interfaces), so
+// plugins built against the earlier headers are refused instead of crashing.
+inline constexpr std::uint32_t kPluginAbiVersion = 2;
 
 // The core's own version string ("0.1.0"), defined in libemu.
 const char* version();
