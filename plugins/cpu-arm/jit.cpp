@@ -419,9 +419,11 @@ bool jit_compile(Cpu& c, Block& b) {
     if (!c.jit_code || b.count == 0) return false;
     Compiler compiler(c, b);
     const std::vector<std::uint8_t>& code = compiler.compile();
-    // A block of only handler calls gains nothing over the interpreter: it stays interpreted.
-    // (A lone BL, inlined, or the ADD; BX LR of a short function are worth it: callgrind counts
-    // 243 host instructions per call of the call-heavy benchmark compiled, 314 interpreted.)
+    // A block with fewer than two inline instructions, like the lone BL or the ADD; BX LR of a
+    // call, stays interpreted: compiled, it runs fewer host instructions (callgrind: 243 instead
+    // of 314 per call of the call-heavy benchmark) but takes longer (137 instead of 168 MIPS,
+    // measured alternately on a quiet machine), presumably in the indirect calls into scattered
+    // code.
     if (compiler.inlined() < kJitMinInline) return false;
     void* fn = c.jit_code->add(code.data(), code.size());
     if (!fn) {

@@ -22,7 +22,7 @@ using JitFn = int (*)(Cpu* cpu, const Insn* insns, std::uint32_t* last_index);
 // Executions of a block before it is compiled (code that runs a few times is not worth it).
 constexpr std::uint32_t kJitThreshold = 8;
 // Blocks with fewer inline-compiled instructions are not worth compiling.
-constexpr unsigned kJitMinInline = 1;
+constexpr unsigned kJitMinInline = 2;
 // Code arena per CPU (address space reserved, backed as used). When it fills up the whole code
 // cache is flushed, as when the block arena does.
 constexpr std::size_t kJitArenaBytes = 64u << 20;
