@@ -1,4 +1,4 @@
-// The "tcg" accelerator: runs software CPUs (emu's own interpreters), one host thread each.
+// The "tcg" accelerator: runs software CPUs (emu's own CPU models), one host thread each.
 //
 // A vCPU thread loops: wait while paused or powered off; execute a budget of instructions;
 // after WFI/HLT sleep until the CPU has work (an interrupt kicked it) or is paused; after a
@@ -146,7 +146,7 @@ private:
 void register_types(emu::TypeBatch& types) {
     types.add({.name = "tcg",
                .parent = "accel",
-               .description = "software CPUs: emu's own instruction-set interpreters",
+               .description = "software CPUs: emu's own CPU models (interpreted; hot code compiled where the model can)",
                .factory = emu::factory_of<TcgAccelerator>(),
                .class_init = emu::class_init_of<TcgAccelerator>(&TcgAccelerator::class_init)});
 }
