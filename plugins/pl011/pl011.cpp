@@ -44,8 +44,8 @@ enum : unsigned {
     kDr = 0x00, kRsr = 0x04, kFr = 0x18, kIlpr = 0x20, kIbrd = 0x24, kFbrd = 0x28, kLcrH = 0x2c,
     kCr = 0x30, kIfls = 0x34, kImsc = 0x38, kRis = 0x3c, kMis = 0x40, kIcr = 0x44, kDmacr = 0x48,
 };
-// FR bits.
-constexpr u32 kFrBusy = 1u << 3, kFrRxfe = 1u << 4, kFrTxff = 1u << 5, kFrRxff = 1u << 6, kFrTxfe = 1u << 7;
+// FR bits. BUSY (bit 3) and TXFF (bit 5) always read 0: a written character leaves at once.
+constexpr u32 kFrRxfe = 1u << 4, kFrRxff = 1u << 6, kFrTxfe = 1u << 7;
 // LCR_H and CR bits.
 constexpr u32 kLcrFen = 1u << 4;
 constexpr u32 kCrLbe = 1u << 7, kCrRxe = 1u << 9;

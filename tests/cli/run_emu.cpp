@@ -43,7 +43,8 @@ std::string resolve_program(const std::string& program) {
 std::vector<std::string> make_environment(const RunOptions& options) {
     std::vector<std::string> env;
     for (char** e = environ; *e; ++e) env.emplace_back(*e);
-    for (const auto& [name, value] : options.env) {
+    for (const auto& [key, value] : options.env) {
+        const std::string& name = key;  // clang 14 cannot capture a structured binding
         std::erase_if(env, [&](const std::string& entry) {
             return entry.size() > name.size() && entry.compare(0, name.size(), name) == 0 &&
                    entry[name.size()] == '=';
