@@ -275,6 +275,16 @@ protected:
         return board->shutdown_status().value_or(-2);
     }
 
+    // In a port-write hook: another thread (not the loop, not a vCPU) writes 1 to eventfd fd
+    // 50 ms later, as a device thread raising an irqfd would. Join it after run().
+    static std::thread signal_later(int fd) {
+        return std::thread([fd] {
+            std::this_thread::sleep_for(50ms);
+            const std::uint64_t one = 1;
+            EXPECT_EQ(::write(fd, &one, sizeof one), 8);
+        });
+    }
+
     // In a port-write hook: run fn on the loop thread after delay (a Host timer).
     void after(std::chrono::milliseconds delay, std::function<void()> fn) {
         hook_fn = std::move(fn);
@@ -727,11 +737,7 @@ TEST_F(KvmTest, IrqfdRaisesTheGsi) {
     std::thread signaller;
     board->on_port_write = [&](const PortWrite& w) {
         if (w.port == kPortLog && w.value == 'W')
-            signaller = std::thread([fd] {
-                std::this_thread::sleep_for(50ms);
-                const std::uint64_t one = 1;
-                EXPECT_EQ(::write(fd, &one, sizeof one), 8);
-            });
+            signaller = signal_later(fd);
     };
     const int status = run();
     if (signaller.joinable()) signaller.join();
@@ -762,11 +768,7 @@ TEST_F(KvmTest, MsiIrqfdSendsItsMessage) {
     std::thread signaller;
     board->on_port_write = [&](const PortWrite& w) {
         if (w.port == kPortLog && w.value == 'W')
-            signaller = std::thread([fd] {
-                std::this_thread::sleep_for(50ms);
-                const std::uint64_t one = 1;
-                EXPECT_EQ(::write(fd, &one, sizeof one), 8);
-            });
+            signaller = signal_later(fd);
         if (w.port == kPortLog && w.value == 'L') after(50ms, [gsi16] { gsi16.raise(); });
         if (w.port == kPortAck) gsi16.lower();
     };
