@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "pci_bars.h"
+
 namespace emu::fuzz {
 
 namespace {
@@ -272,31 +274,13 @@ bool Fuzzer::enumerate_pci() {
         if ((config_read(0, 4) & 0xffff) == 0xffff || config_read(0x08, 4) >> 16 != 0x0200) devfn_ = -1;
     }
     if (devfn_ < 0) return false;
-    std::uint64_t memory = board_ == Board::Pc ? kPcPciMem : kVirtPciMem;
-    std::uint64_t io = kPcPciIo;
-    for (unsigned n = 0; n < 6; ++n) {
-        const unsigned offset = 0x10 + 4 * n;
-        const std::uint32_t original = config_read(offset, 4);
-        config_write(offset, 0xffffffff, 4);
-        const std::uint32_t mask = config_read(offset, 4);
-        if (mask == 0 || mask == 0xffffffff) continue;
-        Bar& b = bars_[n];
-        b.io = original & 1;
-        const bool is64 = !b.io && (original & 6) == 4;
-        std::uint64_t size_mask = b.io ? (mask & ~3u) | 0xffff0000u : mask & ~15u;
-        if (is64) {
-            config_write(offset + 4, 0xffffffff, 4);
-            size_mask |= static_cast<std::uint64_t>(config_read(offset + 4, 4)) << 32;
-        } else {
-            size_mask |= 0xffffffff00000000ull;
-        }
-        b.size = ~size_mask + 1;
-        std::uint64_t& cursor = b.io ? io : memory;
-        cursor = (cursor + b.size - 1) & ~(b.size - 1);
-        b.base = cursor;
-        cursor += b.size;
-        config_write(offset, static_cast<std::uint32_t>(b.base), 4);
-        if (is64) config_write(offset + 4, static_cast<std::uint32_t>(b.base >> 32), 4), ++n;
+    const auto read = [this](unsigned offset, unsigned size) { return config_read(offset, size); };
+    const auto write = [this](unsigned offset, std::uint32_t v, unsigned size) { config_write(offset, v, size); };
+    for (const PlacedBar& p : place_bars(read, write, board_ == Board::Pc ? kPcPciMem : kVirtPciMem, kPcPciIo)) {
+        Bar& b = bars_[p.index];
+        b.io = p.io;
+        b.base = p.base;
+        b.size = p.size;
     }
     config_write(0x04, 0x0007, 2);  // I/O, memory, bus master
     return true;

@@ -13,6 +13,7 @@
 #include "emu/type.h"
 #include "emu/x86.h"
 #include "plugin_loader.h"
+#include "../pci_bars.h"
 
 namespace emu::lf {
 
@@ -134,38 +135,16 @@ void LfMachine::config_write(unsigned offset, std::uint32_t value, unsigned size
     ports().write_value(0xcfc + (offset & 3), size, value);
 }
 
-// Sizes and places every BAR (the same addresses as tests/fuzz/nic_fuzzer.cpp), then turns on
+// Sizes and places every BAR (../pci_bars.h, shared with tests/fuzz/nic_fuzzer.cpp), then turns on
 // I/O, memory and bus mastering.
 void LfMachine::place_pci() {
-    std::uint64_t memory_cursor = board_ == Board::Pc ? kPcPciMem : kVirtPciMem;
-    std::uint64_t io_cursor = kPcPciIo;
-    for (unsigned n = 0; n < 6; ++n) {
-        const unsigned offset = 0x10 + 4 * n;
-        const std::uint32_t original = config_read(offset, 4);
-        config_write(offset, 0xffffffff, 4);
-        const std::uint32_t mask = config_read(offset, 4);
-        if (mask == 0 || mask == 0xffffffff) continue;
-        const bool io = original & 1;
-        const bool is64 = !io && (original & 6) == 4;
-        std::uint64_t size_mask = io ? (mask & ~3u) | 0xffff0000u : mask & ~15u;
-        if (is64) {
-            config_write(offset + 4, 0xffffffff, 4);
-            size_mask |= static_cast<std::uint64_t>(config_read(offset + 4, 4)) << 32;
-        } else {
-            size_mask |= 0xffffffff00000000ull;
-        }
-        const std::uint64_t size = ~size_mask + 1;
-        std::uint64_t& cursor = io ? io_cursor : memory_cursor;
-        cursor = (cursor + size - 1) & ~(size - 1);
-        const std::uint64_t base = cursor;
-        cursor += size;
-        config_write(offset, static_cast<std::uint32_t>(base), 4);
-        if (is64) config_write(offset + 4, static_cast<std::uint32_t>(base >> 32), 4);
-        if (io && board_ == Board::Pc)
-            regions_.push_back({Region::Kind::Pio, base, size});
+    const auto read = [this](unsigned offset, unsigned size) { return config_read(offset, size); };
+    const auto write = [this](unsigned offset, std::uint32_t v, unsigned size) { config_write(offset, v, size); };
+    for (const fuzz::PlacedBar& b : fuzz::place_bars(read, write, board_ == Board::Pc ? kPcPciMem : kVirtPciMem, kPcPciIo)) {
+        if (b.io && board_ == Board::Pc)
+            regions_.push_back({Region::Kind::Pio, b.base, b.size});
         else
-            regions_.push_back({Region::Kind::Mmio, io ? kVirtPio + base : base, size});
-        if (is64) ++n;
+            regions_.push_back({Region::Kind::Mmio, b.io ? kVirtPio + b.base : b.base, b.size});
     }
     config_write(0x04, 0x0007, 2);
     regions_.push_back({Region::Kind::PciConfig, 0, 256});
