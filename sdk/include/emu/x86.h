@@ -28,9 +28,18 @@
 // 8259 pair, IOAPIC and local APICs) implements X86InterruptController; the board finds it with
 // dynamic_cast<X86InterruptController*>(accelerator()) and connects device interrupt outputs to
 // its GSI lines (dev.connect_gpio_out("irq", 0, ic->gsi(4))).
+//
+// With a software CPU (-accel tcg) the accelerator has no interrupt controller: the board
+// creates the device "x86-irqchip" (the 8259 pair and the IOAPIC) instead, which implements
+// both X86InterruptController and X86ApicBus, and "isa-pit" (the 8254 and port 0x61). Each
+// software CPU carries its own local APIC and implements X86LocalApic; the board attaches every
+// CPU to the bus (bus.attach(apic)) before the machine starts. The bus carries the messages a
+// real APIC bus does (IOAPIC redirections, MSIs, IPIs) and the 8259's INTR output, which
+// reaches the CPUs' LINT0 pins (a local APIC in its reset state passes it through as ExtINT).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "emu/irq.h"
 #include "emu/machine.h"
@@ -73,6 +82,56 @@ public:
     // (PCI MSI and MSI-X are DMA writes) becomes send_msi. The CPUs' own accesses to that range
     // reach their local APICs first. Owned by the accelerator.
     virtual MemoryRegion& msi_window() = 0;
+};
+
+// One interrupt message on the APIC bus (Intel SDM vol. 3, 10.6 and 10.11: the ICR, IOAPIC
+// redirection entries and MSI address/data encode the same fields).
+struct X86ApicMessage {
+    enum class Delivery : std::uint8_t { Fixed = 0, LowestPriority = 1, Smi = 2, Nmi = 4, Init = 5, StartUp = 6, ExtInt = 7 };
+    enum class Shorthand : std::uint8_t { None = 0, Self = 1, AllIncludingSelf = 2, AllExcludingSelf = 3 };
+    std::uint8_t vector = 0;
+    Delivery delivery = Delivery::Fixed;
+    bool logical = false;        // destination mode: logical (MDA against LDR/DFR) or physical id
+    bool level_triggered = false;
+    bool assert_level = true;    // INIT level de-assert (level=0, trigger=level) is ignored by P6+
+    std::uint32_t destination = 0;  // 8-bit APIC id or logical mask (0xFF: broadcast)
+    Shorthand shorthand = Shorthand::None;
+    int source_apic = -1;        // the sending APIC's id for IPIs (shorthands), -1 otherwise
+};
+
+// A software CPU's local APIC, as the APIC bus sees it. Thread-safe: called from device and
+// other vCPU threads.
+class X86LocalApic {
+public:
+    virtual ~X86LocalApic() = default;
+    virtual std::uint32_t apic_id() const = 0;
+    // Accept a message addressed to this APIC (the bus has already matched the destination
+    // with matches()). Fixed/LowestPriority set IRR (level: also TMR); NMI/INIT/SIPI/ExtINT
+    // as the SDM says.
+    virtual void deliver(const X86ApicMessage& message) = 0;
+    // Does a message with this destination (mode, id/mask) select this APIC?
+    virtual bool matches(bool logical, std::uint32_t destination) const = 0;
+    // Arbitration priority for lowest-priority delivery (smaller wins).
+    virtual unsigned arbitration_priority() const = 0;
+    // Local interrupt pins LINT0/LINT1 (pin 0, 1), programmed through the LVT. The 8259's INTR
+    // output drives LINT0 of every CPU.
+    virtual void set_lint(unsigned pin, bool level) = 0;
+};
+
+// The APIC bus of a machine with software CPUs (implemented by "x86-irqchip").
+class X86ApicBus {
+public:
+    virtual ~X86ApicBus() = default;
+    virtual void attach(X86LocalApic& apic) = 0;
+    // An IPI from a local APIC's ICR (its source_apic set): delivered to every APIC the
+    // destination or shorthand selects (lowest priority: to one of them).
+    virtual void send(const X86ApicMessage& message) = 0;
+    // Interrupt acknowledge cycle of an ExtINT: the 8259's vector (its spurious vector if
+    // nothing is pending any more).
+    virtual std::uint8_t pic_acknowledge() = 0;
+    // A local APIC's EOI of a level-triggered vector: the IOAPIC clears Remote IRR of the
+    // entries with this vector (and re-delivers if the line is still asserted).
+    virtual void end_of_interrupt(std::uint8_t vector) = 0;
 };
 
 }  // namespace emu

@@ -1,0 +1,94 @@
+#include "x86_test_support.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace emu::x86::test {
+
+namespace {
+std::string run_command(const std::string& command, int& status) {
+    std::string output;
+    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+    if (!pipe) throw std::runtime_error("cannot run: " + command);
+    char buffer[4096];
+    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+    status = pclose(pipe);
+    return output;
+}
+}  // namespace
+
+std::vector<std::uint8_t> assemble(const std::string& source, std::uint32_t origin, bool att) {
+    char dir_template[] = "/tmp/emu-x86-asm-XXXXXX";
+    const char* dir = mkdtemp(dir_template);
+    if (!dir) throw std::runtime_error("mkdtemp failed");
+    const std::string base = std::string(dir) + "/t";
+    {
+        std::ofstream s(base + ".s");
+        if (!att) s << ".intel_syntax noprefix\n";
+        s << source << "\n";
+    }
+    std::ostringstream cmd;
+    cmd << "as --32 -o " << base << ".o " << base << ".s && ld -m elf_i386 -Ttext=0x" << std::hex << origin
+        << " -e 0x" << origin << " -o " << base << ".elf " << base << ".o && objcopy -O binary -j .text " << base
+        << ".elf " << base << ".bin";
+    int status = 0;
+    const std::string output = run_command(cmd.str(), status);
+    std::vector<std::uint8_t> bytes;
+    if (status == 0) {
+        if (FILE* in = std::fopen((base + ".bin").c_str(), "rb")) {
+            char chunk[4096];
+            while (std::size_t n = std::fread(chunk, 1, sizeof chunk, in)) bytes.insert(bytes.end(), chunk, chunk + n);
+            std::fclose(in);
+        }
+    }
+    run_command("rm -rf " + std::string(dir), status);
+    if (bytes.empty()) throw std::runtime_error("assembler failed:\n" + output);
+    return bytes;
+}
+
+Machine::Machine() {
+    root_ = MemoryRegion::container("system", 1ull << 32);
+    ram_ = MemoryRegion::ram("ram", kRamSize);
+    root_->add_subregion(0, *ram_);
+    memory_ = std::make_unique<AddressSpace>("memory", *root_);
+    io_root_ = MemoryRegion::container("io", 0x10000);
+    io_dev_ = MemoryRegion::mmio("ports", 0x10000,
+                                 MmioOps{.read = [this](Addr, unsigned) -> std::uint64_t { return port_read_value; },
+                                         .write =
+                                             [this](Addr port, std::uint64_t value, unsigned size) {
+                                                 port_writes.push_back({static_cast<std::uint16_t>(port),
+                                                                        static_cast<std::uint32_t>(value), size});
+                                             },
+                                         .unaligned = true});
+    io_root_->add_subregion(0, *io_dev_);
+    io_ = std::make_unique<AddressSpace>("io", *io_root_);
+    core_ = std::make_unique<X86Core>(*memory_, io_.get(), X86Config{});
+}
+
+Machine::~Machine() = default;
+
+void Machine::load(std::uint32_t address, const std::vector<std::uint8_t>& bytes) {
+    memory_->write(address, bytes.data(), bytes.size());
+}
+
+void Machine::start32(const std::string& source, std::uint32_t address) {
+    load(address, assemble(".code32\n" + source, address));
+    std::uint32_t args[8] = {0, 0, 0, 0, 0x80000, 0, 0, 0};
+    core_->enter_flat32(address, args);
+}
+
+void Machine::start16(const std::string& source, std::uint32_t address) {
+    load(address, assemble(".code16\n" + source, address));
+    std::uint32_t args[8] = {0, 0, 0, 0, 0xFFF0, 0, 0, 0};
+    core_->enter_real(address, args);
+}
+
+bool Machine::run_to_hlt(std::uint64_t budget) {
+    return core_->run(budget) == StopReason::Halted;
+}
+
+}  // namespace emu::x86::test
