@@ -75,6 +75,12 @@ void register_core_types(TypeRegistry& registry) {
               .abstract = true,
               .category = Category::Cpu,
               .description = "base of CPU models (-cpu)"});
+    // x86 CPU models come from two plugins (kvm's vCPUs, the software CPU's models), so their
+    // common base, which the PC boards look for, is the core's.
+    core.add({.name = "x86-cpu",
+              .parent = "cpu",
+              .abstract = true,
+              .description = "base of the x86 CPU models"});
     core.add({.name = "accel",
               .abstract = true,
               .category = Category::Accelerator,

@@ -1,6 +1,11 @@
 #include "pc_board.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 #include <emu/error.h>
@@ -23,6 +28,7 @@ void PcBoard::init() {
 
     create_memory();
     irqchip_ = dynamic_cast<X86InterruptController*>(accelerator());
+    if (!irqchip_ && accelerator()->is_a("tcg")) create_interrupt_controllers();
     if (irqchip_ && irqchip_->gsi_count()) system_->add_subregion(X86InterruptController::kMsiBase, irqchip_->msi_window(), 2);
     create_cpus();
     create_fw_cfg();
@@ -73,9 +79,38 @@ void PcBoard::create_memory() {
     io_ = std::make_unique<AddressSpace>("io", *io_root_);
 }
 
+std::string PcBoard::default_accel() const {
+    if (::access("/dev/kvm", R_OK | W_OK) == 0) return "kvm";
+    std::fprintf(stderr, "emu: /dev/kvm: %s; using emu's own x86 CPU (-accel tcg)\n", std::strerror(errno));
+    return "tcg";
+}
+
+// With tcg nothing provides the PC's interrupt controllers, so the board creates them as
+// devices (plugins x86-irqchip and i8254): the 8259 pair with its ELCR, the IOAPIC, and the
+// PIT with port 0x61. Each software CPU brings its own local APIC (attached in create_cpus).
+void PcBoard::create_interrupt_controllers() {
+    Device& chip = create("x86-irqchip", "irqchip");
+    chip.realize();
+    irqchip_ = dynamic_cast<X86InterruptController*>(&chip);
+    apic_bus_ = dynamic_cast<X86ApicBus*>(&chip);
+    if (!irqchip_ || !apic_bus_) throw Error("pc: x86-irqchip is not an x86 interrupt controller");
+    io_root_->add_subregion(0x20, chip.mmio(0));
+    io_root_->add_subregion(0xa0, chip.mmio(1));
+    io_root_->add_subregion(0x4d0, chip.mmio(2));
+    system_->add_subregion(kIoapicBase, chip.mmio(3), 1);
+
+    Device& pit = create("isa-pit", "pit");
+    pit.realize();
+    io_root_->add_subregion(0x40, pit.mmio(0));
+    io_root_->add_subregion(0x61, pit.mmio(1));
+    pit.connect_gpio_out("", 0, gsi(0));
+}
+
 void PcBoard::create_cpus() {
     const MachineConfig& cfg = config();
-    const std::string model = cfg.cpu_model.empty() ? "qemu64" : cfg.cpu_model;
+    // QEMU's default is qemu64 under both accelerators; emu's software CPU is 32-bit so far.
+    const std::string default_model = accelerator()->is_a("tcg") ? "qemu32" : "qemu64";
+    const std::string model = cfg.cpu_model.empty() ? default_model : cfg.cpu_model;
     const Type* type = registry().find(model);
     if (!type) registry().get(model);  // throws, naming the plugin that provides it if known
     if (!type->is_a("x86-cpu") || type->abstract())
@@ -86,6 +121,10 @@ void PcBoard::create_cpus() {
         auto& cpu = dynamic_cast<Cpu&>(create(model, "cpu[" + std::to_string(i) + "]"));
         cpu.set_index(i);
         cpu.realize();
+        if (auto* apic = dynamic_cast<X86LocalApic*>(&cpu); apic && apic_bus_) {
+            apic_bus_->attach(*apic);
+            apic->connect_bus(*apic_bus_);
+        }
         accelerator()->add_cpu(cpu);
         cpus_.push_back(&cpu);
     }

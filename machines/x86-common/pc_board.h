@@ -48,7 +48,8 @@ public:
     AddressSpace* io_space() override { return io_.get(); }
     unsigned max_cpus() const override { return 128; }
     std::uint64_t default_ram_size() const override { return 128ull << 20; }
-    std::string default_accel() const override { return "kvm"; }
+    // kvm where /dev/kvm can be opened, else emu's own x86 CPU (tcg), with a notice.
+    std::string default_accel() const override;
     std::string default_nic_model() const override { return "e1000"; }
 
     std::uint64_t ram_below_4g() const { return below_4g_; }
@@ -93,6 +94,8 @@ protected:
 private:
     void create_memory();
     void create_cpus();
+    // With a software CPU: the 8259s, IOAPIC and PIT the accelerator does not provide.
+    void create_interrupt_controllers();
     void create_isa_devices();
     void create_fw_cfg();
     void load_firmware();
@@ -111,6 +114,7 @@ private:
     std::uint8_t reset_control_ = 0;
     std::vector<Cpu*> cpus_;
     X86InterruptController* irqchip_ = nullptr;
+    X86ApicBus* apic_bus_ = nullptr;  // software CPUs' APIC bus (the x86-irqchip device)
     FwCfg* fw_cfg_ = nullptr;
     acpi::AcpiBlobs acpi_;  // also placed in RAM by load_kernel (no firmware to do it)
 };

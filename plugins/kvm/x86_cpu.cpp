@@ -535,19 +535,17 @@ std::string X86KvmCpu::instruction_bytes(const std::uint8_t* kvm_bytes, unsigned
 // ---- Types ---------------------------------------------------------------------------------------
 
 void register_cpu_types(TypeBatch& types) {
-    types.add({.name = "x86-cpu",
-               .parent = "cpu",
-               .abstract = true,
-               .description = "base of the x86 CPU models",
-               .class_init = class_init_of<X86KvmCpu>(&X86KvmCpu::class_init)});
+    // The abstract base "x86-cpu" is the core's (the software CPU's models share it).
     types.add({.name = "host",
                .parent = "x86-cpu",
                .description = "the host's CPU: every feature KVM supports (kvm only)",
-               .factory = [] { return std::unique_ptr<Object>(new X86KvmCpu(X86KvmCpu::Model::Host)); }});
+               .factory = [] { return std::unique_ptr<Object>(new X86KvmCpu(X86KvmCpu::Model::Host)); },
+               .class_init = class_init_of<X86KvmCpu>(&X86KvmCpu::class_init)});
     types.add({.name = "qemu64",
                .parent = "x86-cpu",
                .description = "QEMU's generic 64-bit CPU: SSE2, NX, long mode, little else (kvm only)",
-               .factory = [] { return std::unique_ptr<Object>(new X86KvmCpu(X86KvmCpu::Model::Qemu64)); }});
+               .factory = [] { return std::unique_ptr<Object>(new X86KvmCpu(X86KvmCpu::Model::Qemu64)); },
+               .class_init = class_init_of<X86KvmCpu>(&X86KvmCpu::class_init)});
 }
 
 }  // namespace emu::kvm

@@ -1,4 +1,5 @@
-"""Debian's SeaBIOS (package seabios, bios-256k.bin) on emu's x86 boards with kvm: the firmware
+"""Debian's SeaBIOS (package seabios, bios-256k.bin) on emu's x86 boards with kvm (or, with
+--accel tcg, on emu's own x86 CPU): the firmware
 finds the board, the CPUs, the RAM and the PCI devices, and ends at "No bootable device" (there
 is no disk). Its debug log (-device isa-debugcon at port 0x402, the port SeaBIOS's Debian build
 writes to) must say:
@@ -17,7 +18,7 @@ accepted as the end once the banner was seen; elsewhere it gives up and SeaBIOS 
 (http://ipxe.org) 00:02.0"): SeaBIOS found and ran that card's option ROM at POST; the run then
 ends when SeaBIOS boots the ROM ("Booting from ROM"), which keeps the test to seconds.
 
-Usage: seabios_x86.py --emu EMU --machine pc|q35 [--smp N] [-m SIZE] [--netdev SPEC]...
+Usage: seabios_x86.py --emu EMU --machine pc|q35 [--accel kvm|tcg] [--smp N] [-m SIZE] [--netdev SPEC]...
                       [--device SPEC]... [--pci-devices N] [--ipxe BDF]... [--timeout S]
 """
 import argparse
@@ -140,6 +141,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--emu", required=True)
     parser.add_argument("--machine", choices=sorted(DETECTION), required=True)
+    parser.add_argument("--accel", choices=["kvm", "tcg"], default="kvm")
     parser.add_argument("--smp", type=int, default=1)
     parser.add_argument("-m", dest="memory", default="128M")
     parser.add_argument("--netdev", action="append", default=[])
@@ -150,7 +152,7 @@ def main():
                         help="require the iPXE banner of the ROM at this PCI address (e.g. 00:03.0)")
     parser.add_argument("--timeout", type=float, default=60)
     args = parser.parse_args()
-    reason = kvm_usable()
+    reason = kvm_usable() if args.accel == "kvm" else None
     if reason:
         skip(reason)
     if not os.path.exists(SEABIOS):
@@ -158,7 +160,7 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="emu-seabios-") as tmp:
         debug_log = os.path.join(tmp, "seabios.log")
-        argv = [args.emu, "-M", args.machine, "-accel", "kvm", "-smp", str(args.smp), "-m", args.memory,
+        argv = [args.emu, "-M", args.machine, "-accel", args.accel, "-smp", str(args.smp), "-m", args.memory,
                 "-nographic", "-chardev", f"file,id=seabios,path={debug_log}",
                 "-device", "isa-debugcon,iobase=0x402,chardev=seabios"]
         for spec in args.netdev:
@@ -169,7 +171,7 @@ def main():
         console = Console(argv)
         try:
             try:
-                console.expect("SeaBIOS (version", 20)
+                console.expect("SeaBIOS (version", min(args.timeout, 60))
                 if args.ipxe:
                     # SeaBIOS has printed all that is checked once it boots the ROM's entry;
                     # iPXE's own start takes half a minute more on nested kvm.

@@ -47,6 +47,7 @@
 namespace emu {
 
 class AddressSpace;
+class X86ApicBus;
 class MemoryRegion;
 
 class X86Machine : public Machine {
@@ -116,6 +117,9 @@ public:
     // Local interrupt pins LINT0/LINT1 (pin 0, 1), programmed through the LVT. The 8259's INTR
     // output drives LINT0 of every CPU.
     virtual void set_lint(unsigned pin, bool level) = 0;
+    // The board tells each APIC the bus it sends IPIs and ExtINT acknowledges over (after
+    // bus.attach(apic)).
+    virtual void connect_bus(X86ApicBus& bus) { (void)bus; }
 };
 
 // The APIC bus of a machine with software CPUs (implemented by "x86-irqchip").
