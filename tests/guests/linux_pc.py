@@ -8,7 +8,7 @@ Skipped (exit 77, saying why) where the guests are not fetched (tests/setup/fetc
 booting; EMU_FORCE_LINUX_KVM=1 boots anyway, and a "kvm: emulation failure" before init is then
 the skip's reason).
 
-Usage: linux_pc.py EMU [--machine pc|q35] [--smp N] [--memory MiB] [--arch amd64|i386] [--reboot]
+Usage: linux_pc.py EMU [--machine pc|q35] [--accel kvm|tcg] [--smp N] [--memory MiB] [--arch amd64|i386] [--reboot]
 """
 import argparse
 import os
@@ -39,6 +39,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("emu")
     parser.add_argument("--machine", choices=x86_linux.X86_MACHINES, default="pc")
+    parser.add_argument("--accel", choices=["kvm", "tcg"], default="kvm",
+                        help="tcg: emu's own x86 CPU (no kvm probe)")
     parser.add_argument("--smp", type=int, default=1)
     parser.add_argument("--memory", type=int, default=512)
     parser.add_argument("--arch", choices=["amd64", "i386"], default="amd64")
@@ -46,9 +48,10 @@ def main():
     parser.add_argument("--guests", default=x86_linux.guest_dir())
     args = parser.parse_args()
     kernel = x86_linux.kernel_argv(args.guests, args.arch)
-    x86_linux.probe_kvm()
+    if args.accel == "kvm":
+        x86_linux.probe_kvm()
 
-    argv = ([args.emu, "-M", args.machine, "-accel", "kvm", "-smp", str(args.smp), "-m", str(args.memory),
+    argv = ([args.emu, "-M", args.machine, "-accel", args.accel, "-smp", str(args.smp), "-m", str(args.memory),
              "-nographic"] + kernel + ([] if args.reboot else ["-no-reboot"]))
     print(" ".join(argv))
     console = Console(argv)

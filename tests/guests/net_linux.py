@@ -164,6 +164,8 @@ def main():
     parser.add_argument("--smp", default="1")
     parser.add_argument("--memory", default="256")
     parser.add_argument("--pcap", action="store_true")
+    parser.add_argument("--accel", choices=["kvm", "tcg"], default="kvm",
+                        help="x86 boards: kvm, or tcg (emu's own x86 CPU, no kvm probe)")
     parser.add_argument("--json")
     parser.add_argument("--peer", choices=["emu", "qemu"], default="emu")
     parser.add_argument("--guests", default=os.environ.get("EMU_GUEST_DIR", os.path.expanduser("~/.cache/emu/guests")))
@@ -171,7 +173,8 @@ def main():
     x86 = args.machine in x86_linux.X86_MACHINES
     if x86:
         kernel = x86_linux.kernel_argv(args.guests, args.arch, args.append)
-        x86_linux.probe_kvm()
+        if args.accel == "kvm":
+            x86_linux.probe_kvm()
     else:
         zimage = os.path.join(args.guests, "armhf", "zImage")
         initrd = os.path.join(args.guests, "armhf", "initramfs.cpio.gz")
@@ -198,7 +201,7 @@ def main():
     else:  # the on-board NIC (QEMU: the legacy -net nic takes nd_table[0])
         nic = ["-net", "nic,netdev=n0"] if args.peer == "qemu" else []
     if x86:
-        cpu = ["-accel", "kvm"]
+        cpu = ["-accel", args.accel]
     argv = ([args.emu, "-M", machine] + cpu + ["-smp", args.smp, "-m", args.memory] + kernel + dtb
             + ["-nographic", "-netdev", "user,id=n0"] + nic)
     if args.pcap:
