@@ -39,6 +39,31 @@ void check_readable_file(const char* option, const std::optional<std::string>& f
         throw Error(std::string(option) + " " + *file + ": " + std::strerror(errno));
 }
 
+// -initrd is one file, or for a Multiboot kernel a list of modules "FILE ARGS,FILE ARGS" (",,"
+// is a literal comma): each module's file must be readable. A whole text that names a file is
+// that file, whatever it contains.
+void check_initrd(const std::optional<std::string>& initrd) {
+    if (!initrd || ::access(initrd->c_str(), F_OK) == 0) return check_readable_file("-initrd", initrd);
+    std::string item;
+    auto check_item = [&] {
+        const std::string file = item.substr(0, item.find(' '));
+        check_readable_file("-initrd", file);
+        item.clear();
+    };
+    for (std::size_t i = 0; i < initrd->size(); ++i) {
+        const char c = (*initrd)[i];
+        if (c == ',' && i + 1 < initrd->size() && (*initrd)[i + 1] == ',') {
+            item += ',';
+            ++i;
+        } else if (c == ',') {
+            check_item();
+        } else {
+            item += c;
+        }
+    }
+    check_item();
+}
+
 unsigned parse_smp(const std::string& text) {
     auto kv = parse_keyval(text, "cpus");
     std::optional<std::string> cpus = kv.take("cpus");
@@ -144,7 +169,7 @@ MachineConfig Emulator::machine_config() const {
     c.cpu_model = options_.cpu.value_or("");
     c.accel = accel_.head;
     check_readable_file("-kernel", options_.kernel);
-    check_readable_file("-initrd", options_.initrd);
+    check_initrd(options_.initrd);
     check_readable_file("-dtb", options_.dtb);
     check_readable_file("-bios", options_.bios);
     c.kernel = options_.kernel.value_or("");

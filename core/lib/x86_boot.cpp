@@ -117,13 +117,32 @@ std::vector<E820Entry> x86_pc_e820(std::uint64_t ram_size, std::uint64_t ram_bel
 
 X86BootPlan x86_load_kernel(AddressSpace& memory, const X86KernelConfig& config) {
     const x86boot::Bytes kernel = read_file(config.kernel, "-kernel");
+    const std::string what = "-kernel " + config.kernel;
+    // QEMU's order: Linux's setup header, then a Multiboot header (an ELF may carry one and a
+    // PVH note, as Xen does: Multiboot wins), then an ELF through PVH.
+    const std::optional<x86boot::MultibootHeader> multiboot = x86boot::find_multiboot_header(kernel);
+    const std::string bad_checksum =
+        multiboot && !multiboot->checksum_ok
+            ? "a Multiboot header at offset " + x86boot::hex(multiboot->offset) +
+                  " with a bad checksum (magic + flags + checksum must be 0)"
+            : "";
     X86BootPlan plan;
-    if (x86boot::is_bzimage(kernel))
+    if (x86boot::is_bzimage(kernel)) {
         plan = x86boot::load_bzimage(memory, config, kernel);
-    else if (is_elf(kernel))
-        plan = x86boot::load_pvh(memory, config, kernel);
-    else
-        throw Error("-kernel " + config.kernel + ": not a bzImage or an ELF with a PVH entry note");
+    } else if (multiboot && multiboot->checksum_ok) {
+        plan = x86boot::load_multiboot(memory, config, kernel, *multiboot);
+    } else if (is_elf(kernel)) {
+        try {
+            plan = x86boot::load_pvh(memory, config, kernel);
+        } catch (const Error& e) {
+            if (bad_checksum.empty()) throw;
+            throw Error(std::string(e.what()) + "; it has " + bad_checksum);
+        }
+    } else if (!bad_checksum.empty()) {
+        throw Error(what + ": " + bad_checksum);
+    } else {
+        throw Error(what + ": not a bzImage, a Multiboot kernel or an ELF with a PVH entry note");
+    }
     x86boot::write_boot_gdt(memory);
     return plan;
 }

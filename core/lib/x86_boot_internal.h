@@ -1,8 +1,10 @@
 // Pieces the x86 direct-boot kit's files share (x86_boot.cpp: layout and common data;
-// x86_boot_bzimage.cpp: Linux's boot protocol; x86_boot_pvh.cpp: PVH ELF kernels).
+// x86_boot_bzimage.cpp: Linux's boot protocol; x86_boot_pvh.cpp: PVH ELF kernels;
+// x86_boot_multiboot.cpp: Multiboot kernels).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,5 +35,17 @@ void load_initrd(AddressSpace& memory, const X86KernelConfig& config, Addr ceili
 bool is_bzimage(const Bytes& kernel);
 X86BootPlan load_bzimage(AddressSpace& memory, const X86KernelConfig& config, const Bytes& kernel);
 X86BootPlan load_pvh(AddressSpace& memory, const X86KernelConfig& config, const Bytes& kernel);
+
+// A Multiboot header: the magic 0x1BADB002 at a 4-byte aligned offset in the first 8 KiB, with
+// flags and checksum after it. The first one whose checksum is right; else the first magic
+// found (checksum_ok false, for the error message); nullopt without a magic.
+struct MultibootHeader {
+    std::size_t offset = 0;
+    std::uint32_t flags = 0;
+    bool checksum_ok = false;
+};
+std::optional<MultibootHeader> find_multiboot_header(const Bytes& kernel);
+X86BootPlan load_multiboot(AddressSpace& memory, const X86KernelConfig& config, const Bytes& kernel,
+                           const MultibootHeader& header);
 
 }  // namespace emu::x86boot

@@ -212,7 +212,7 @@ TEST(Kernel, NeitherBzImageNorElfIsAnError) {
     Guest guest(64 * kMiB);
     const std::string kernel = dir.write("random", pattern(4096, 3));
     EXPECT_EQ(error_of(*guest.memory, config(kernel, 64 * kMiB)),
-              "-kernel " + kernel + ": not a bzImage or an ELF with a PVH entry note");
+              "-kernel " + kernel + ": not a bzImage, a Multiboot kernel or an ELF with a PVH entry note");
     EXPECT_EQ(error_of(*guest.memory, config("/nonexistent/bzImage", 64 * kMiB)),
               "-kernel /nonexistent/bzImage: No such file or directory");
 }

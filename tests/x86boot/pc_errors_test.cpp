@@ -41,7 +41,7 @@ TEST_P(PcErrors, MissingKernel) {
 
 TEST_P(PcErrors, KernelThatIsNoKernel) {
     const std::string file = dir.write("notes.txt", Bytes(8192, 'x'));
-    expect_error(on_board(GetParam(), {"-kernel", file}), "not a bzImage or an ELF with a PVH entry note");
+    expect_error(on_board(GetParam(), {"-kernel", file}), "not a bzImage, a Multiboot kernel or an ELF with a PVH entry note");
 }
 
 TEST_P(PcErrors, TruncatedBzImage) {
