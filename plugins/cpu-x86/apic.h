@@ -31,6 +31,11 @@ public:
     void set_bus(X86ApicBus* bus);
     // RESET/INIT state (SDM 10.4.7.1): LVT masked, SVR 0xFF (software disabled), IRR/ISR clear.
     void reset();
+    // IA32_APIC_BASE as the core holds it (call from config.on_apic_base and after a reset):
+    // bit 11 (global enable: clear, the APIC accepts no messages and LINT0 is the CPU's INTR
+    // pin) and bit 8 (BSP: a software-disabled BSP APIC passes the 8259 through, as a PC's
+    // firmware expects). Before the first call: enabled, BSP when the id is 0.
+    void set_apic_base(std::uint64_t value);
 
     // X86LocalApic
     std::uint32_t apic_id() const override;
@@ -44,6 +49,10 @@ public:
     std::uint8_t acknowledge() override;
 
 private:
+    void timer_fired();
+    std::uint64_t read(std::uint64_t offset);
+    void write(std::uint64_t offset, std::uint32_t value);
+
     struct State;
     std::unique_ptr<State> s_;
 };

@@ -76,6 +76,11 @@ void Machine::load(std::uint32_t address, const std::vector<std::uint8_t>& bytes
 }
 
 void Machine::start32(const std::string& source, std::uint32_t address) {
+    // The flat32 state's selectors (0x10 code, 0x18 data) in a GDT at 0, as the boards' boot
+    // GDT: a far transfer or an interrupt through a 32-bit gate reloads CS from it.
+    const std::vector<std::uint8_t> gdt = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                           0xff, 0xff, 0, 0, 0, 0x9b, 0xcf, 0, 0xff, 0xff, 0, 0, 0, 0x93, 0xcf, 0};
+    load(0, gdt);
     load(address, assemble(".code32\n" + source, address));
     std::uint32_t args[8] = {0, 0, 0, 0, 0x80000, 0, 0, 0};
     core_->enter_flat32(address, args);
