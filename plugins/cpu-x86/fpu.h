@@ -34,8 +34,10 @@ struct FpuMemory {
 
 // Execute the x87 instruction with first opcode byte op (0xD8-0xDF) and ModRM byte modrm;
 // mem is the decoded memory operand (null when ModRM.mod == 3). op32: 32-bit operand size
-// (FLDENV/FSTENV/FSAVE/FRSTOR layouts). next_rip: for FIP bookkeeping. Raises #NM when CR0.EM
-// or CR0.TS say so, #MF for pending unmasked exceptions (CR0.NE), #UD for reserved encodings.
+// (FLDENV/FSTENV/FSAVE/FRSTOR layouts). cpu.rip must hold the instruction's own address (it
+// becomes FIP). Raises #NM when CR0.EM or CR0.TS say so, #MF for pending unmasked exceptions
+// when CR0.NE is set (with NE clear the FERR#/IRQ 13 path is not modelled: execution simply
+// continues), #UD for reserved encodings (incl. FISTTP, SSE3).
 void fpu_execute(Cpu& cpu, std::uint8_t op, std::uint8_t modrm, const FpuMemory* mem, bool op32);
 // WAIT/FWAIT (0x9B): #NM if CR0.MP and CR0.TS; #MF if an unmasked exception is pending.
 void fpu_wait(Cpu& cpu);
