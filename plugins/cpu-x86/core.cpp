@@ -1,5 +1,8 @@
 // X86Core, the public face of the core, on top of Cpu.
+#include <algorithm>
+
 #include "cpu.h"
+#include "system_internal.h"
 
 #include <emu/memory.h>
 
@@ -40,6 +43,7 @@ void X86Core::enter_flat32(std::uint32_t entry, const std::uint32_t args[8]) {
     c.set_flags(2);
     c.rip = entry;
     c.cpl = 0;
+    c.tlb.flush_all();
 }
 
 void X86Core::enter_real(std::uint32_t entry, const std::uint32_t args[8]) {
@@ -49,20 +53,37 @@ void X86Core::enter_real(std::uint32_t entry, const std::uint32_t args[8]) {
     c.rip = entry & 0xFFFF;
     for (Seg s : {ES, SS, DS, FS, GS}) c.seg[s] = Segment{0, 0, 0xFFFF, 0x93};
     set_args(c, args);
+    c.tlb.flush_all();
 }
 
-void X86Core::set_wait_for_sipi(bool waiting) { cpu_->wait_for_sipi = waiting; }
+void X86Core::set_wait_for_sipi(bool waiting) {
+    cpu_->wait_for_sipi = waiting;
+    if (waiting) cpu_->apic_base &= ~0x100ull;  // an application processor, not the BSP
+}
 StopReason X86Core::run(std::uint64_t max_instructions) { return run_cpu(*cpu_, max_instructions); }
 std::uint64_t X86Core::instructions_executed() const { return cpu_->instructions; }
-void X86Core::request_stop() { cpu_->stop_requested.store(true, std::memory_order_release); }
+namespace {
+// Post an event for the run loop: its own flag first, then the one word the loop polls.
+void post(Cpu& c, std::atomic<bool>& flag) {
+    flag.store(true, std::memory_order_release);
+    c.async_events.store(1, std::memory_order_release);
+}
+}  // namespace
+
+void X86Core::request_stop() { post(*cpu_, cpu_->stop_requested); }
 void X86Core::set_interrupt_source(InterruptSource* source) { cpu_->interrupt_source = source; }
-void X86Core::nmi() { cpu_->pending_nmi.store(true, std::memory_order_release); }
-void X86Core::init_signal() { cpu_->pending_init.store(true, std::memory_order_release); }
-void X86Core::sipi(std::uint8_t vector) { cpu_->pending_sipi.store(vector, std::memory_order_release); }
+void X86Core::nmi() { post(*cpu_, cpu_->pending_nmi); }
+void X86Core::init_signal() { post(*cpu_, cpu_->pending_init); }
+void X86Core::sipi(std::uint8_t vector) {
+    cpu_->pending_sipi.store(vector, std::memory_order_release);
+    cpu_->async_events.store(1, std::memory_order_release);
+}
 
 bool X86Core::has_work() {
     Cpu& c = *cpu_;
-    if (c.pending_nmi.load() || c.pending_init.load() || c.pending_sipi.load() >= 0) return true;
+    if (c.pending_init.load() || c.stop_requested.load()) return true;
+    if (c.wait_for_sipi) return c.pending_sipi.load() >= 0;
+    if (c.pending_nmi.load() && !c.nmi_blocked) return true;
     return (c.flags() & kIF) && c.interrupt_source && c.interrupt_source->interrupt_pending();
 }
 
@@ -85,12 +106,38 @@ std::uint64_t X86Core::cr(unsigned n) const {
 }
 std::uint64_t X86Core::apic_base() const { return cpu_->apic_base; }
 
-void X86Core::set_trace(std::function<void(const std::string&)>, bool, bool, bool) {}
-void X86Core::add_breakpoint(std::uint64_t) {}
-void X86Core::remove_breakpoint(std::uint64_t) {}
+// -d in_asm and -d exec both give one 'exec: CS:EIP' line per instruction until a disassembler
+// exists; -d int one line per delivered interrupt or exception.
+void X86Core::set_trace(std::function<void(const std::string&)> sink, bool in_asm, bool interrupts, bool exec) {
+    Cpu& c = *cpu_;
+    c.trace_sink = std::move(sink);
+    c.trace_interrupts = c.trace_sink && interrupts;
+    c.trace_instructions = c.trace_sink && (in_asm || exec);
+}
+
+void X86Core::add_breakpoint(std::uint64_t linear) {
+    auto& b = cpu_->breakpoints;
+    if (std::find(b.begin(), b.end(), linear) == b.end()) b.push_back(linear);
+}
+
+void X86Core::remove_breakpoint(std::uint64_t linear) {
+    auto& b = cpu_->breakpoints;
+    b.erase(std::remove(b.begin(), b.end(), linear), b.end());
+}
+
+// A walk without accessed/dirty updates, TLB fills or CR2 (the debugger's view).
 bool X86Core::translate_debug(std::uint64_t linear, std::uint64_t& physical) {
-    physical = linear;
-    return !cpu_->paging();
+    Cpu& c = *cpu_;
+    linear &= 0xFFFFFFFFu;
+    if (!c.paging()) {
+        physical = linear;
+        return true;
+    }
+    PageWalk w{};
+    std::uint32_t error = 0;
+    if (!page_walk(c, linear, Access::Read, false, false, w, error)) return false;
+    physical = w.pa | (linear & 0xFFF);
+    return true;
 }
 
 }  // namespace emu::x86

@@ -27,7 +27,9 @@
 #include <atomic>
 #include <memory>
 #include <cstdint>
+#include <functional>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "fpu.h"
@@ -271,7 +273,53 @@ public:
 
     // The software TLB (tlb.h, memory.cpp/paging.cpp).
     Tlb tlb;
+
+    // ---- Added by the system part -------------------------------------------------------------
+    // The TLB entry for an access (a hit, else a page walk that fills it; #PF with CR2 set).
+    TlbEntry& tlb_lookup(std::uint64_t linear, Access access, bool user);
+    // fetch8()'s slow path: TLB miss, another code page, MMIO, or CS limit fault.
+    std::uint8_t fetch8_slow(std::uint64_t linear);
+    // The decoder's fast path: a host pointer to the code at linear (= CS.base + EIP + n) and
+    // how many bytes from there may be read without further checks (same page, inside CS's
+    // limit). Null (available = 0) when the byte must come through fetch8() (MMIO, or beyond
+    // the limit: fetch8 raises the fault); #PF/#GP are raised as fetch8 would.
+    const std::uint8_t* fetch_window(std::uint64_t linear, unsigned& available);
+    const std::uint8_t* fetch_window_slow(std::uint64_t linear, unsigned& available);
+    // Drop every cached translation and host pointer if the address space's topology changed.
+    void sync_memory_generation();
+    // PAE page-directory-pointer entries, loaded by MOV CR3 and paging-mode changes (SDM 4.4.1).
+    std::uint64_t pdpte[4] = {};
+    // Non-zero while stop/NMI/INIT/SIPI may be pending: the run loop tests only this one word
+    // per instruction (X86Core's nmi()/init_signal()/sipi()/request_stop() set it).
+    std::atomic<std::uint32_t> async_events{0};
+    // Debugger breakpoints (linear addresses) and -d tracing (X86Core's set_trace).
+    std::vector<std::uint64_t> breakpoints;
+    std::function<void(const std::string&)> trace_sink;
+    bool trace_interrupts = false, trace_instructions = false;
+    void trace(const std::string& line) { if (trace_sink) trace_sink(line); }
     std::uint32_t eflags_ = 2;  // flags()/set_flags() storage (exec code may keep parts lazily)
 };
+
+// Code fetch is the hottest memory access: fetch8()'s fast path (the current code page through
+// its cached host pointer, inside CS's limit) is inline; memory.cpp has the rest.
+inline std::uint8_t Cpu::fetch8(std::uint64_t linear) {
+    linear &= 0xFFFFFFFFu;
+    if (static_cast<std::uint32_t>(linear - seg[CS].base) <= seg[CS].limit &&
+        ((linear & ~0xFFFull) | (cpl == 3)) == tlb.fetch_tag) [[likely]]
+        return tlb.fetch_host[linear & 0xFFF];
+    return fetch8_slow(linear);
+}
+
+inline const std::uint8_t* Cpu::fetch_window(std::uint64_t linear, unsigned& available) {
+    linear &= 0xFFFFFFFFu;
+    const std::uint32_t offset = static_cast<std::uint32_t>(linear - seg[CS].base);
+    if (offset <= seg[CS].limit && ((linear & ~0xFFFull) | (cpl == 3)) == tlb.fetch_tag) [[likely]] {
+        const std::uint32_t in_page = 0x1000 - (linear & 0xFFF);
+        const std::uint32_t in_limit = seg[CS].limit - offset;  // bytes after the first
+        available = in_limit < in_page ? in_limit + 1 : in_page;
+        return tlb.fetch_host + (linear & 0xFFF);
+    }
+    return fetch_window_slow(linear, available);
+}
 
 }  // namespace emu::x86

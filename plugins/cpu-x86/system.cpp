@@ -1,18 +1,118 @@
-// Control registers, MSRs, CPUID, RDTSC and the reset/INIT state.
-// (Initial version; owner: the system part.)
-#include <stdexcept>
+// Control registers, MSRs, CPUID, RDTSC and the RESET/INIT state (SDM vol. 3 chapters 2, 9, 11
+// and vol. 4; vol. 2 CPUID).
+#include <cstring>
 
 #include "cpu.h"
+#include "system_internal.h"
 
 namespace emu::x86 {
 
+namespace {
+
+// CPUID.1:EDX of the model: only what the core implements (P6 integer unit, x87 with
+// FXSAVE/FXRSTOR, paging extensions, local APIC, SYSENTER, MTRR/PAT registers, machine-check
+// registers without banks). No VME, MMX, SSE or CLFLUSH yet.
+constexpr std::uint32_t kFeatFpu = 1u << 0, kFeatDe = 1u << 2, kFeatPse = 1u << 3, kFeatTsc = 1u << 4,
+                        kFeatMsr = 1u << 5, kFeatPae = 1u << 6, kFeatMce = 1u << 7, kFeatCx8 = 1u << 8,
+                        kFeatApic = 1u << 9, kFeatSep = 1u << 11, kFeatMtrr = 1u << 12, kFeatPge = 1u << 13,
+                        kFeatMca = 1u << 14, kFeatCmov = 1u << 15, kFeatPat = 1u << 16, kFeatPse36 = 1u << 17,
+                        kFeatFxsr = 1u << 24;
+constexpr std::uint32_t kFeatures = kFeatFpu | kFeatDe | kFeatPse | kFeatTsc | kFeatMsr | kFeatPae | kFeatMce |
+                                    kFeatCx8 | kFeatApic | kFeatSep | kFeatMtrr | kFeatPge | kFeatMca | kFeatCmov |
+                                    kFeatPat | kFeatPse36 | kFeatFxsr;
+constexpr std::uint32_t kExtFeatNx = 1u << 20;  // CPUID.80000001:EDX
+constexpr std::uint32_t kSignature = 0x663;     // family 6, model 6, stepping 3 (QEMU's qemu32)
+constexpr std::uint32_t kMaxLeaf = 2, kMaxExtLeaf = 0x80000008;
+constexpr char kBrand[48] = "emu Virtual CPU (qemu32)";
+
+// CR0 bits a MOV may set (the others read as written-ignored on P6: SDM 2.5).
+constexpr std::uint64_t kCr0Writable = kCr0PE | kCr0MP | kCr0EM | kCr0TS | kCr0NE | kCr0WP | kCr0AM |
+                                       kCr0NW | kCr0CD | kCr0PG;
+constexpr std::uint64_t kCr4Writable = kCr4TSD | kCr4DE | kCr4PSE | kCr4PAE | kCr4MCE | kCr4PGE | kCr4PCE |
+                                       kCr4OSFXSR | kCr4OSXMMEXCPT;
+
+// MSR numbers.
+enum : std::uint32_t {
+    kMsrTsc = 0x10, kMsrPlatformId = 0x17, kMsrApicBase = 0x1B, kMsrFeatureControl = 0x3A,
+    kMsrBiosSignId = 0x8B, kMsrMtrrCap = 0xFE, kMsrSysenterCs = 0x174, kMsrSysenterEsp = 0x175,
+    kMsrSysenterEip = 0x176, kMsrMcgCap = 0x179, kMsrMcgStatus = 0x17A, kMsrMiscEnable = 0x1A0,
+    kMsrMtrrPhysBase0 = 0x200, kMsrMtrrFix64k = 0x250, kMsrMtrrFix16k80 = 0x258, kMsrMtrrFix16kA0 = 0x259,
+    kMsrMtrrFix4kC0 = 0x268, kMsrMtrrFix4kF8 = 0x26F, kMsrPat = 0x277, kMsrMtrrDefType = 0x2FF,
+    kMsrEfer = 0xC0000080,
+};
+constexpr std::uint64_t kMtrrCap = 0x508;  // 8 variable ranges, fixed ranges, write-combining
+constexpr std::uint64_t kPhysMask = (1ull << kPhysAddrBits) - 1;
+
+// Index into mtrr_fixed[] of a fixed-range MTRR, or -1.
+int fixed_mtrr(std::uint32_t index) {
+    if (index == kMsrMtrrFix64k) return 0;
+    if (index == kMsrMtrrFix16k80) return 1;
+    if (index == kMsrMtrrFix16kA0) return 2;
+    if (index >= kMsrMtrrFix4kC0 && index <= kMsrMtrrFix4kF8) return 3 + static_cast<int>(index - kMsrMtrrFix4kC0);
+    return -1;
+}
+
+// Memory types valid in PAT entries and MTRRs: UC 0, WC 1, WT 4, WP 5, WB 6 (PAT also UC- 7).
+bool valid_type(unsigned t, bool pat) { return t == 0 || t == 1 || t == 4 || t == 5 || t == 6 || (pat && t == 7); }
+bool valid_types(std::uint64_t v, bool pat) {
+    for (unsigned i = 0; i < 8; ++i)
+        if (!valid_type((v >> (8 * i)) & 0xFF, pat)) return false;
+    return true;
+}
+
+std::uint64_t tsc_ticks(const Cpu& c) {
+    if (!c.config.clock_ns) return c.instructions;
+    // ns * hz / 1e9 without overflowing 64 bits: whole seconds and the remainder separately.
+    const std::uint64_t ns = c.config.clock_ns();
+    return ns / 1000000000u * c.config.tsc_hz + ns % 1000000000u * c.config.tsc_hz / 1000000000u;
+}
+
+void set_regs(Cpu& c, std::uint32_t a, std::uint32_t b, std::uint32_t cc, std::uint32_t d) {
+    c.gpr[kEax] = a;
+    c.gpr[kEbx] = b;
+    c.gpr[kEcx] = cc;
+    c.gpr[kEdx] = d;
+}
+
+std::uint32_t chars4(const char* s) {
+    std::uint32_t v;
+    std::memcpy(&v, s, 4);
+    return v;
+}
+
+}  // namespace
+
+// ---- Control registers ---------------------------------------------------------------------
+
 void Cpu::write_cr(unsigned n, std::uint64_t value) {
     switch (n) {
-    case 0: cr0 = value | kCr0ET; break;
-    case 2: cr2 = value; break;
-    case 3: cr3 = value; break;
-    case 4: cr4 = value; break;
-    default: raise(vec::UD);
+    case 0: {
+        if (value >> 32) raise(vec::GP, 0);
+        const std::uint64_t next = (value & kCr0Writable) | kCr0ET;
+        if ((next & kCr0PG) && !(next & kCr0PE)) raise(vec::GP, 0);
+        if ((next & kCr0NW) && !(next & kCr0CD)) raise(vec::GP, 0);
+        if ((next & kCr0PG) && !(cr0 & kCr0PG) && (cr4 & kCr4PAE)) load_pdptes(*this, cr3);
+        const std::uint64_t changed = cr0 ^ next;
+        cr0 = next;
+        if (changed & (kCr0PG | kCr0PE | kCr0WP)) tlb_flush(true);
+        if (!(cr0 & kCr0PE)) cpl = 0;
+        return;
+    }
+    case 2: cr2 = value & 0xFFFFFFFFu; return;
+    case 3:
+        if (paging() && (cr4 & kCr4PAE)) load_pdptes(*this, value);
+        cr3 = value & 0xFFFFFFFFu;
+        tlb_flush(false);
+        return;
+    case 4: {
+        if (value & ~kCr4Writable) raise(vec::GP, 0);
+        if (paging() && (value & kCr4PAE) && !(cr4 & kCr4PAE)) load_pdptes(*this, cr3);
+        const std::uint64_t changed = cr4 ^ value;
+        cr4 = value;
+        if (changed & (kCr4PGE | kCr4PAE | kCr4PSE)) tlb_flush(true);
+        return;
+    }
+    default: raise(vec::UD);  // CR8 exists only in 64-bit mode
     }
 }
 
@@ -26,28 +126,167 @@ std::uint64_t Cpu::read_cr(unsigned n) {
     }
 }
 
-void Cpu::write_msr(std::uint32_t, std::uint64_t) { raise(vec::GP, 0); }
-std::uint64_t Cpu::read_msr(std::uint32_t) { raise(vec::GP, 0); }
-void Cpu::cpuid() { gpr[kEax] = gpr[kEbx] = gpr[kEcx] = gpr[kEdx] = 0; }
-std::uint64_t Cpu::rdtsc() { return instructions + tsc_offset; }
+// ---- MSRs ----------------------------------------------------------------------------------
+
+void Cpu::write_msr(std::uint32_t index, std::uint64_t value) {
+    if (const int f = fixed_mtrr(index); f >= 0) {
+        if (!valid_types(value, false)) raise(vec::GP, 0);
+        mtrr_fixed[f] = value;
+        return;
+    }
+    if (index >= kMsrMtrrPhysBase0 && index < kMsrMtrrPhysBase0 + 16) {
+        // PHYSBASEn: type in 7:0, base in 35:12; PHYSMASKn: valid bit 11, mask in 35:12.
+        const bool mask = index & 1;
+        const std::uint64_t allowed = (kPhysMask & ~0xFFFull) | (mask ? 0x800 : 0xFF);
+        if ((value & ~allowed) || (!mask && !valid_type(value & 0xFF, false))) raise(vec::GP, 0);
+        mtrr_var[index - kMsrMtrrPhysBase0] = value;
+        return;
+    }
+    switch (index) {
+    case kMsrTsc: tsc_offset = value - tsc_ticks(*this); return;
+    case kMsrApicBase: {
+        // BSP (bit 8, read-only), enable (bit 11), base (35:12).
+        if (value & ~((kPhysMask & ~0xFFFull) | 0x900)) raise(vec::GP, 0);
+        apic_base = (value & ~0x100ull) | (apic_base & 0x100);
+        if (config.on_apic_base) config.on_apic_base(apic_base);
+        sync_memory_generation();  // the APIC page may have moved over RAM the TLB maps
+        return;
+    }
+    case kMsrBiosSignId: return;  // microcode revision: writes ignored
+    case kMsrSysenterCs: sysenter_cs = static_cast<std::uint32_t>(value & 0xFFFF); return;
+    case kMsrSysenterEsp: sysenter_esp = value & 0xFFFFFFFFu; return;
+    case kMsrSysenterEip: sysenter_eip = value & 0xFFFFFFFFu; return;
+    case kMsrMcgStatus:
+        if (value) raise(vec::GP, 0);
+        return;
+    case kMsrMiscEnable: misc_enable = value; return;
+    case kMsrPat:
+        if (!valid_types(value, true)) raise(vec::GP, 0);
+        pat = value;
+        return;
+    case kMsrMtrrDefType:
+        if ((value & ~0xCFFull) || !valid_type(value & 0xFF, false)) raise(vec::GP, 0);
+        mtrr_def_type = value;
+        return;
+    case kMsrEfer: {
+        if (value & ~static_cast<std::uint64_t>(kEferNXE)) raise(vec::GP, 0);  // SCE/LME: x86-64 step
+        const bool changed = (efer ^ value) & kEferNXE;
+        efer = value;
+        if (changed) tlb_flush(true);
+        return;
+    }
+    default: raise(vec::GP, 0);
+    }
+}
+
+std::uint64_t Cpu::read_msr(std::uint32_t index) {
+    if (const int f = fixed_mtrr(index); f >= 0) return mtrr_fixed[f];
+    if (index >= kMsrMtrrPhysBase0 && index < kMsrMtrrPhysBase0 + 16) return mtrr_var[index - kMsrMtrrPhysBase0];
+    switch (index) {
+    case kMsrTsc: return tsc_ticks(*this) + tsc_offset;
+    case kMsrPlatformId: return 0;
+    case kMsrApicBase: return apic_base;
+    case kMsrFeatureControl: return 0;
+    case kMsrBiosSignId: return 0;
+    case kMsrMtrrCap: return kMtrrCap;
+    case kMsrSysenterCs: return sysenter_cs;
+    case kMsrSysenterEsp: return sysenter_esp;
+    case kMsrSysenterEip: return sysenter_eip;
+    case kMsrMcgCap: return 0;
+    case kMsrMcgStatus: return 0;
+    case kMsrMiscEnable: return misc_enable;
+    case kMsrPat: return pat;
+    case kMsrMtrrDefType: return mtrr_def_type;
+    case kMsrEfer: return efer;
+    default: raise(vec::GP, 0);
+    }
+}
+
+// ---- CPUID, RDTSC --------------------------------------------------------------------------
+
+void Cpu::cpuid() {
+    std::uint32_t leaf = reg32(kEax);
+    if (leaf >= 0x80000000u ? leaf > kMaxExtLeaf : leaf > kMaxLeaf) leaf = kMaxLeaf;  // Intel: the top basic leaf
+    switch (leaf) {
+    case 0: set_regs(*this, kMaxLeaf, chars4("Genu"), chars4("ntel"), chars4("ineI")); return;
+    case 1: {
+        // EBX: APIC ID, 1 logical processor, CLFLUSH line size (8 x 8 bytes).
+        const std::uint32_t ebx = (apic_id << 24) | (1u << 16) | (8u << 8);
+        std::uint32_t edx = kFeatures;
+        if (!(apic_base & 0x800)) edx &= ~kFeatApic;  // a disabled APIC hides its bit
+        set_regs(*this, kSignature, ebx, 0, edx);
+        return;
+    }
+    case 2:  // one round of cache descriptors: 32K L1D, 32K L1I, 2M L2 (as QEMU reports)
+        set_regs(*this, 1, 0, 0, 0x002C307D);
+        return;
+    case 0x80000000: set_regs(*this, kMaxExtLeaf, 0, 0, 0); return;
+    case 0x80000001: set_regs(*this, kSignature, 0, 0, kExtFeatNx); return;
+    case 0x80000002: case 0x80000003: case 0x80000004: {
+        const char* p = kBrand + (leaf - 0x80000002) * 16;
+        set_regs(*this, chars4(p), chars4(p + 4), chars4(p + 8), chars4(p + 12));
+        return;
+    }
+    case 0x80000008: set_regs(*this, kPhysAddrBits | (32u << 8), 0, 0, 0); return;  // 36 physical, 32 linear
+    default: set_regs(*this, 0, 0, 0, 0); return;
+    }
+}
+
+std::uint64_t Cpu::rdtsc() {
+    if ((cr4 & kCr4TSD) && cpl != 0 && protected_mode()) raise(vec::GP, 0);
+    return tsc_ticks(*this) + tsc_offset;
+}
+
+// ---- RESET and INIT (SDM table 9-1) ----------------------------------------------------------
+
+namespace {
+// The register state RESET and INIT share.
+void power_on_registers(Cpu& c) {
+    for (auto& r : c.gpr) r = 0;
+    c.gpr[kEdx] = kSignature;
+    c.set_flags(2);
+    for (auto& s : c.seg) s = Segment{0, 0, 0xFFFF, 0x93};
+    c.seg[CS] = Segment{0xF000, 0xFFFF0000, 0xFFFF, 0x9B};
+    c.rip = 0xFFF0;
+    c.gdtr = c.idtr = DescriptorTable{0, 0xFFFF};
+    c.ldtr = Segment{0, 0, 0xFFFF, 0x82};
+    c.tr = Segment{0, 0, 0xFFFF, 0x8B};
+    c.cr2 = c.cr3 = c.cr4 = c.efer = 0;
+    for (auto& p : c.pdpte) p = 0;
+    for (auto& d : c.dr) d = 0;
+    c.dr[6] = 0xFFFF0FF0;
+    c.dr[7] = 0x400;
+    c.cpl = 0;
+    c.halted = c.interrupt_shadow = c.shutdown = c.nmi_blocked = false;
+    c.tlb.flush_all();
+}
+}  // namespace
 
 void Cpu::reset_state() {
-    for (auto& r : gpr) r = 0;
-    gpr[kEdx] = 0x600;  // family 6
-    set_flags(2);
-    for (auto& s : seg) s = Segment{0, 0, 0xFFFF, 0x93};
-    seg[CS] = Segment{0xF000, 0xFFFF0000, 0xFFFF, 0x9B};
-    rip = 0xFFF0;
-    gdtr = idtr = DescriptorTable{0, 0xFFFF};
-    ldtr = Segment{0, 0, 0xFFFF, 0x82};
-    tr = Segment{0, 0, 0xFFFF, 0x8B};
+    power_on_registers(*this);
     cr0 = 0x60000010;
-    cr2 = cr3 = cr4 = efer = 0;
-    cpl = 0;
-    halted = interrupt_shadow = shutdown = nmi_blocked = false;
+    wait_for_sipi = false;
+    apic_base = 0xFEE00800 | (config.apic_id == 0 ? 0x100 : 0);
+    sysenter_cs = 0;
+    sysenter_esp = sysenter_eip = 0;
+    pat = 0x0007040600070406ull;
+    mtrr_def_type = 0;
+    for (auto& m : mtrr_fixed) m = 0;
+    for (auto& m : mtrr_var) m = 0;
+    misc_enable = 1;
+    tsc_offset = 0 - tsc_ticks(*this);
+    pending_nmi = pending_init = false;
+    pending_sipi = -1;
     fpu_reset(fpu);
 }
 
-void Cpu::init_state() { reset_state(); }
+// INIT keeps the x87/SSE state, the MSRs (MTRRs, PAT, APIC base, SYSENTER) and CR0.CD/NW;
+// an application processor then waits for a start-up IPI.
+void Cpu::init_state() {
+    const std::uint64_t cache_bits = cr0 & (kCr0CD | kCr0NW);
+    power_on_registers(*this);
+    cr0 = 0x00000010 | cache_bits;
+    wait_for_sipi = !(apic_base & 0x100);
+}
 
 }  // namespace emu::x86

@@ -1,0 +1,73 @@
+// Helpers the system part's files (memory, paging, segments, interrupts, system, run) share;
+// not part of the Cpu contract.
+#pragma once
+
+#include <cstdint>
+
+#include "cpu.h"
+
+namespace emu::x86 {
+
+// MAXPHYADDR of the modelled CPU (CPUID 0x80000008 reports it; PAE entries above it are reserved).
+constexpr unsigned kPhysAddrBits = 36;
+
+// The outcome of a page walk.
+struct PageWalk {
+    std::uint64_t pa;         // physical address of the 4 KiB page holding the address
+    std::uint64_t page_mask;  // ~(page size - 1)
+    bool global, writable, user, dirty;
+};
+// Walk the page tables for linear (paging must be on). update: set accessed/dirty bits. On
+// failure returns false with the #PF error code in error (CR2 is not touched).
+bool page_walk(Cpu& c, std::uint64_t linear, Access access, bool user, bool update, PageWalk& out,
+               std::uint32_t& error);
+// Load the PAE PDPTEs from cr3 (#GP(0) for reserved bits in a present entry).
+void load_pdptes(Cpu& c, std::uint64_t cr3);
+
+// Segment helpers (segments.cpp) used by interrupt delivery.
+// The descriptor of selector, or the exception (vector with the selector as error code) when
+// it lies outside its table.
+std::uint64_t descriptor_or_fault(Cpu& c, std::uint16_t selector, std::uint8_t vector, bool ext = false);
+// Set the accessed bit of a descriptor in memory (segment loads).
+void set_descriptor_accessed(Cpu& c, std::uint16_t selector, std::uint64_t descriptor);
+// SS:ESP for privilege level dpl from the current TSS (16- or 32-bit), with the checks of a
+// stack switch (#TS for a bad SS, with the EXT bit from ext).
+void tss_stack(Cpu& c, unsigned dpl, std::uint16_t& ss, std::uint32_t& esp, bool ext);
+// The checked (#TS/#SS with the EXT bit from ext) stack segment ss of a switch to level dpl,
+// with its accessed bit set.
+Segment checked_stack_segment(Cpu& c, std::uint16_t ss, unsigned dpl, bool ext);
+// Null DS/ES/FS/GS that the new (outer) CPL may not use (RET/IRET to an outer level).
+void clear_outer_segments(Cpu& c);
+
+// Whether size bytes at offset lie inside the segment's limit (expand-down aware).
+inline bool limit_ok(const Segment& s, std::uint64_t offset, unsigned size) {
+    const std::uint64_t last = offset + size - 1;
+    if (s.expand_down()) return offset > s.limit && last <= (s.big() ? 0xFFFFFFFFu : 0xFFFFu);
+    return last <= s.limit;
+}
+
+// A stack being built or read before it becomes SS:ESP: a copy of the segment and a local ESP.
+struct Stack {
+    Cpu& c;
+    Segment ss;
+    std::uint32_t esp;
+    bool supervisor;        // the accesses are made at CPL 0-2 (else at CPL 3)
+    std::uint16_t error;    // #SS error code (0 for the current stack, the new SS otherwise)
+
+    std::uint32_t mask() const { return ss.big() ? 0xFFFFFFFFu : 0xFFFFu; }
+    void push(std::uint32_t value, unsigned size) {
+        const std::uint32_t sp = (esp - size) & mask();
+        if (!limit_ok(ss, sp, size)) c.raise(vec::SS, error);
+        c.write_linear((ss.base + sp) & 0xFFFFFFFFu, value, size, supervisor);
+        esp = (esp & ~mask()) | sp;
+    }
+    // Read the size-byte slot at ESP + offset (no pop).
+    std::uint32_t peek(std::uint32_t offset, unsigned size) {
+        const std::uint32_t sp = (esp + offset) & mask();
+        if (!limit_ok(ss, sp, size)) c.raise(vec::SS, error);
+        return static_cast<std::uint32_t>(c.read_linear((ss.base + sp) & 0xFFFFFFFFu, size, supervisor));
+    }
+    void drop(std::uint32_t bytes) { esp = (esp & ~mask()) | ((esp + bytes) & mask()); }
+};
+
+}  // namespace emu::x86
