@@ -111,7 +111,21 @@ private:
     void update_irq() {
         if (!timer_) return;
         const Ns t = now();
-        const bool out = counters_[0].out(t);
+        const PitCounter& c = counters_[0];
+        const bool out = c.out(t);
+        const std::uint64_t edges = c.rising_edges(t);
+        if (c.load_serial() != edges_serial_) {
+            edges_serial_ = c.load_serial();
+            edges_seen_ = 0;
+        }
+        if (edges != edges_seen_) {
+            // At least one period ended since the last look (the timer fires late, and mode 2's
+            // low pulse lasts one tick): the 8259 latches the rising edge.
+            edges_seen_ = edges;
+            if (irq_level_) irq_[0].set(false);
+            irq_[0].set(true);
+            irq_level_ = true;
+        }
         if (out != irq_level_) {
             irq_level_ = out;
             irq_[0].set(out);
@@ -124,6 +138,7 @@ private:
     std::array<PitCounter, 3> counters_;
     u8 port61_bits_ = 0;
     bool irq_level_ = false;
+    std::uint64_t edges_serial_ = 0, edges_seen_ = 0;  // counter 0's rising edges already signalled
     EventLoop* loop_ = nullptr;
     std::unique_ptr<Timer> timer_;
     std::vector<IrqLine> irq_ = std::vector<IrqLine>(1);

@@ -38,6 +38,7 @@ u64 PitCounter::elapsed(Ns now) const {
 }
 
 void PitCounter::load(Ns now) {
+    ++load_serial_;
     loaded_ = true;
     base_ticks_ = 0;
     load_ns_ = now;
@@ -78,6 +79,11 @@ bool PitCounter::out_at(u64 d) const {
 bool PitCounter::out(Ns now) const {
     if (!loaded_) return mode_ != 0;
     return out_at(elapsed(now));
+}
+
+u64 PitCounter::rising_edges(Ns now) const {
+    if (!loaded_ || (mode_ != 2 && mode_ != 3) || count_ < 2 || !gate_) return 0;
+    return elapsed(now) / count_;  // OUT rises at the end of every period
 }
 
 Ns PitCounter::next_change(Ns now) const {

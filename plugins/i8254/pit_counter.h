@@ -32,6 +32,11 @@ public:
     bool gate() const { return gate_; }
 
     bool out(Ns now) const;
+    // Rising edges of OUT since the count was loaded (modes 2 and 3: one per period; the others:
+    // 0). The IRQ timer runs late by more than mode 2's one-tick low pulse, so it counts edges
+    // instead of sampling the level to see that a period passed. load_serial() tells loads apart.
+    std::uint64_t rising_edges(Ns now) const;
+    std::uint64_t load_serial() const { return load_serial_; }
     // The next instant after now at which OUT changes, or -1 if it stays (a counter that is
     // stopped or past its one terminal count).
     Ns next_change(Ns now) const;
@@ -51,6 +56,7 @@ private:
     bool started_ = false;           // modes 1 and 5: triggered since the load
     Ns load_ns_ = 0;                 // when running_ last became true
     std::uint64_t base_ticks_ = 0;   // ticks counted before load_ns_ (a paused counter)
+    std::uint64_t load_serial_ = 0;  // incremented by every load
 
     // Byte sequencing.
     bool write_high_next_ = false;   // rw 3: the next write is the high byte

@@ -104,6 +104,8 @@ def main():
     parser.add_argument("--timeout", type=float, default=30, help="seconds to wait for a verdict (default 30)")
     parser.add_argument("--memory", default="32", help="-m, in MiB (default 32)")
     parser.add_argument("--smp", default="1", help="-smp (default 1)")
+    parser.add_argument("--accel", default="kvm", choices=["kvm", "tcg"],
+                        help="-accel: kvm (default; skipped without /dev/kvm) or tcg (emu's own x86 CPU)")
     parser.add_argument("--check-utc", action="store_true", help="compare the guest's \"utc\" line with the host clock")
     parser.add_argument("--expect-exit", type=int, metavar="STATUS",
                         help="after PASS, wait for emu to exit by itself with this status")
@@ -120,14 +122,14 @@ def main():
         if not os.path.isfile(path):
             print(f"run_pc_baremetal: {path}: no such {what}", file=sys.stderr)
             return 2
-    why = kvm_unusable()
+    why = kvm_unusable() if args.accel == "kvm" else None
     if why:
         print(f"SKIP {name}: {why} (these guests run on the pc board under the kvm accelerator)")
         return SKIP
 
     with tempfile.TemporaryDirectory(prefix=f"pc-baremetal-{name}-") as tmp:
         log_path = os.path.join(tmp, "debugcon.log")
-        cmd = [args.emu, "-M", args.machine, "-m", args.memory, "-smp", args.smp, "-bios", args.guest,
+        cmd = [args.emu, "-M", args.machine, "-accel", args.accel, "-m", args.memory, "-smp", args.smp, "-bios", args.guest,
                "-debugcon", f"file:{log_path}", "-serial", "none", "-monitor", "none"] + args.extra
         out_file = open(os.path.join(tmp, "emu.out"), "w+b")
         start = time.monotonic()
