@@ -69,7 +69,7 @@ public:
         c.string("tftp", &UserNetdev::tftp_, std::nullopt, "serve this host directory over TFTP");
         c.string("bootfile", &UserNetdev::bootfile_, std::nullopt, "the boot file name DHCP announces");
         c.boolean("ipv4", &UserNetdev::ipv4_, true, "IPv4 on the guest network");
-        c.boolean("ipv6", &UserNetdev::ipv6_, false, "IPv6 on the guest network (fec0::/64, router fec0::2)");
+        c.boolean("ipv6", &UserNetdev::ipv6_, true, "IPv6 on the guest network (fec0::/64, router fec0::2), on by default as QEMU");
     }
 
 protected:
@@ -190,7 +190,7 @@ private:
     std::vector<const char*> dnssearch_ptrs_;
     bool restricted_ = false;
     bool ipv4_ = true;
-    bool ipv6_ = false;
+    bool ipv6_ = true;
 
     std::unique_ptr<SlirpLoop> loop_;
     Slirp* slirp_ = nullptr;
