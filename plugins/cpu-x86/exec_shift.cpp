@@ -1,0 +1,146 @@
+// Shifts and rotates (ROL ROR RCL RCR SHL SHR SAR, SHLD/SHRD). Counts are masked to 5 bits; a
+// zero count changes nothing. Flags for counts other than 1 (OF, and CF for counts beyond the
+// operand size) follow what QEMU and the P6 produce: SHL/SHR/SAR compute CF/OF from the value
+// shifted by count-1, AF = 0; ROL/ROR change only CF and OF; RCL/RCR rotate through CF modulo
+// size+1.
+#include "decode.h"
+
+namespace emu::x86 {
+
+namespace {
+
+// Returns the result and the new arithmetic flags (unchanged ones copied from eflags).
+FlagResult shift_op(unsigned op, std::uint32_t v, unsigned count, std::uint32_t eflags, unsigned size) {
+    const unsigned bits = size * 8;
+    const std::uint32_t m = size_mask(size), sb = sign_bit(size);
+    const std::uint32_t keep = eflags & kArithFlags;
+    v &= m;
+    if (count == 0) return {v, keep};
+    switch (op) {
+    case 0: {  // ROL
+        const unsigned n = count & (bits - 1);
+        const std::uint32_t r = n ? ((v << n) | (v >> (bits - n))) & m : v;
+        const std::uint32_t cf = r & 1;
+        const std::uint32_t of = ((r & sb) ? 1u : 0u) ^ cf;
+        return {r, (keep & ~(kCF | kOF)) | flag_if(cf, kCF) | flag_if(of, kOF)};
+    }
+    case 1: {  // ROR
+        const unsigned n = count & (bits - 1);
+        const std::uint32_t r = n ? ((v >> n) | (v << (bits - n))) & m : v;
+        const bool cf = r & sb;
+        const bool of = cf != static_cast<bool>(r & (sb >> 1));
+        return {r, (keep & ~(kCF | kOF)) | flag_if(cf, kCF) | flag_if(of, kOF)};
+    }
+    case 2:
+    case 3: {  // RCL, RCR
+        const unsigned n = size == 4 ? count : count % (bits + 1);
+        if (n == 0) return {v, keep};
+        const std::uint64_t cf = eflags & kCF;
+        const std::uint64_t w = v;
+        std::uint64_t r;
+        bool new_cf;
+        if (op == 2) {
+            r = (w << n) | (cf << (n - 1));
+            if (n > 1) r |= w >> (bits + 1 - n);
+            new_cf = (w >> (bits - n)) & 1;
+        } else {
+            r = (w >> n) | (cf << (bits - n));
+            if (n > 1) r |= w << (bits + 1 - n);
+            new_cf = (w >> (n - 1)) & 1;
+        }
+        const bool of = (w ^ r) & sb;
+        return {static_cast<std::uint32_t>(r) & m, (keep & ~(kCF | kOF)) | flag_if(new_cf, kCF) | flag_if(of, kOF)};
+    }
+    case 4:
+    case 6: {  // SHL/SAL
+        const std::uint64_t src = static_cast<std::uint64_t>(v) << (count - 1);
+        const std::uint32_t r = static_cast<std::uint32_t>(src << 1) & m;
+        std::uint32_t f = szp_flags(r, size);
+        if (src & sb) f |= kCF;
+        if ((src ^ r) & sb) f |= kOF;
+        return {r, f};
+    }
+    default: {  // SHR, SAR
+        std::uint32_t src;
+        if (op == 5) {
+            src = v >> (count - 1);
+        } else {
+            const std::int32_t sv = static_cast<std::int32_t>(v << (32 - bits)) >> (32 - bits);
+            src = static_cast<std::uint32_t>(sv >> (count - 1));
+        }
+        const std::uint32_t r = (op == 5 ? src >> 1 : static_cast<std::uint32_t>(static_cast<std::int32_t>(src) >> 1)) & m;
+        std::uint32_t f = szp_flags(r, size);
+        if (src & 1) f |= kCF;
+        if ((src ^ r) & sb) f |= kOF;
+        return {r, f};
+    }
+    }
+}
+
+}  // namespace
+
+void h_shift(Cpu& c, const Insn& d) {
+    const unsigned size = (d.opcode & 1) ? d.osize() : 1;
+    unsigned count;
+    if (d.opcode <= 0xC1)
+        count = d.imm & 0x1F;
+    else if (d.opcode <= 0xD1)
+        count = 1;
+    else
+        count = c.gpr[kEcx] & 0x1F;
+    if (d.mod == 3) {
+        const FlagResult r = shift_op(d.reg, get_reg(c, d.rm, size), count, c.eflags_, size);
+        put_reg(c, d.rm, size, r.value);
+        set_arith(c, r.flags);
+        return;
+    }
+    const std::uint32_t off = ea(c, d);
+    const auto v = static_cast<std::uint32_t>(c.read(mseg(d), off, size));
+    if (count == 0) return;
+    const FlagResult r = shift_op(d.reg, v, count, c.eflags_, size);
+    c.write(mseg(d), off, size, r.value);
+    set_arith(c, r.flags);
+}
+
+// SHLD/SHRD (0F A4/A5/AC/AD). 16-bit counts above 16 shift in the destination again, as the
+// P6 (and QEMU) do: the 32-bit source:destination pair is shifted as a whole.
+void h_shiftd(Cpu& c, const Insn& d) {
+    const unsigned size = d.osize();
+    const unsigned count = ((d.opcode & 1) ? static_cast<unsigned>(c.gpr[kEcx]) : d.imm) & 0x1F;
+    const bool right = d.opcode >= 0x1AC;
+    const std::uint32_t off = d.mod == 3 ? 0 : ea(c, d);
+    const std::uint32_t dst = d.mod == 3 ? get_reg(c, d.rm, size) : static_cast<std::uint32_t>(c.read(mseg(d), off, size));
+    if (count == 0) return;
+    const std::uint32_t src = get_reg(c, d.reg, size);
+    std::uint64_t r, tmp;  // tmp: the value shifted by count-1 (CF and OF come from it)
+    if (size == 4) {
+        if (right) {
+            tmp = dst >> (count - 1);
+            r = (dst >> count) | (static_cast<std::uint64_t>(src) << (32 - count));
+        } else {
+            tmp = static_cast<std::uint64_t>(dst) << (count - 1);
+            r = (static_cast<std::uint64_t>(dst) << count) | (src >> (32 - count));
+        }
+    } else if (right) {
+        const std::uint64_t pair = (static_cast<std::uint64_t>(src) << 16) | dst;
+        tmp = pair >> (count - 1);
+        r = (pair >> count) | (static_cast<std::uint64_t>(dst) << (32 - count));
+    } else {
+        const std::uint64_t pair = (static_cast<std::uint64_t>(src) << 16) | dst;
+        tmp = static_cast<std::uint64_t>(dst) << (count - 1);
+        if (count > 1) tmp |= pair >> (33 - count);
+        r = (static_cast<std::uint64_t>(dst) << count) | (pair >> (32 - count));
+    }
+    const std::uint32_t sb = sign_bit(size);
+    const std::uint32_t res = static_cast<std::uint32_t>(r) & size_mask(size);
+    std::uint32_t f = szp_flags(res, size);
+    if (right ? (tmp & 1) : (tmp & sb)) f |= kCF;
+    if ((tmp ^ res) & sb) f |= kOF;
+    if (d.mod == 3)
+        put_reg(c, d.rm, size, res);
+    else
+        c.write(mseg(d), off, size, res);
+    set_arith(c, f);
+}
+
+}  // namespace emu::x86

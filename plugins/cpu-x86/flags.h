@@ -1,0 +1,94 @@
+// EFLAGS helpers for the integer unit: operand-size masks, the arithmetic flag computations
+// (ADD/SUB families, logic, SZP) and condition codes. The integer unit keeps EFLAGS eagerly in
+// Cpu::eflags_, so flags()/set_flags() are plain accessors; the helpers below return the new
+// arithmetic flag bits so a handler can commit them after its last access that can fault.
+#pragma once
+
+#include <cstdint>
+
+#include "cpu.h"
+
+namespace emu::x86 {
+
+constexpr std::uint32_t size_mask(unsigned size) { return size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1; }
+constexpr std::uint32_t sign_bit(unsigned size) { return 1u << (size * 8 - 1); }
+
+// f when b, else 0 (keeps the enum-typed flag constants out of conditional expressions).
+constexpr std::uint32_t flag_if(bool b, std::uint32_t f) { return b ? f : 0u; }
+
+// PF reflects the low byte only (even number of set bits).
+inline std::uint32_t parity_flag(std::uint32_t v) { return flag_if(!(__builtin_popcount(v & 0xFF) & 1), kPF); }
+
+// SF, ZF and PF of a result of the given size.
+inline std::uint32_t szp_flags(std::uint32_t r, unsigned size) {
+    r &= size_mask(size);
+    return flag_if(r == 0, kZF) | flag_if(r & sign_bit(size), kSF) | parity_flag(r);
+}
+
+struct FlagResult {
+    std::uint32_t value;
+    std::uint32_t flags;  // arithmetic flags (kArithFlags bits)
+};
+
+// a + b + carry (operands already masked to size).
+inline FlagResult flags_add(std::uint32_t a, std::uint32_t b, std::uint32_t carry, unsigned size) {
+    const std::uint64_t wide = static_cast<std::uint64_t>(a) + b + carry;
+    const std::uint32_t r = static_cast<std::uint32_t>(wide) & size_mask(size);
+    std::uint32_t f = szp_flags(r, size) | ((a ^ b ^ r) & kAF);
+    if (wide > size_mask(size)) f |= kCF;
+    if ((a ^ r) & (b ^ r) & sign_bit(size)) f |= kOF;
+    return {r, f};
+}
+
+// a - b - borrow.
+inline FlagResult flags_sub(std::uint32_t a, std::uint32_t b, std::uint32_t borrow, unsigned size) {
+    const std::uint32_t r = (a - b - borrow) & size_mask(size);
+    std::uint32_t f = szp_flags(r, size) | ((a ^ b ^ r) & kAF);
+    if (static_cast<std::uint64_t>(a) < static_cast<std::uint64_t>(b) + borrow) f |= kCF;
+    if ((a ^ b) & (a ^ r) & sign_bit(size)) f |= kOF;
+    return {r, f};
+}
+
+// AND/OR/XOR/TEST: CF = OF = 0, AF = 0 (undefined; QEMU and P6 give 0).
+inline std::uint32_t flags_logic(std::uint32_t r, unsigned size) { return szp_flags(r, size); }
+
+// The eight ALU operations of opcodes 00-3F and group 1 (ADD OR ADC SBB AND SUB XOR CMP).
+inline FlagResult alu_op(unsigned op, std::uint32_t a, std::uint32_t b, std::uint32_t eflags, unsigned size) {
+    const std::uint32_t m = size_mask(size);
+    a &= m;
+    b &= m;
+    switch (op & 7) {
+    case 0: return flags_add(a, b, 0, size);
+    case 1: return {a | b, flags_logic(a | b, size)};
+    case 2: return flags_add(a, b, eflags & kCF, size);
+    case 3: return flags_sub(a, b, eflags & kCF, size);
+    case 4: return {a & b, flags_logic(a & b, size)};
+    case 6: return {a ^ b, flags_logic(a ^ b, size)};
+    default: return flags_sub(a, b, 0, size);  // SUB, CMP
+    }
+}
+
+// INC/DEC: like ADD/SUB 1 but CF is kept.
+inline FlagResult flags_incdec(std::uint32_t v, bool dec, std::uint32_t eflags, unsigned size) {
+    FlagResult r = dec ? flags_sub(v & size_mask(size), 1, 0, size) : flags_add(v & size_mask(size), 1, 0, size);
+    r.flags = (r.flags & ~kCF) | (eflags & kCF);
+    return r;
+}
+
+// Condition code cc (the low nibble of Jcc/SETcc/CMOVcc).
+inline bool condition(std::uint32_t f, unsigned cc) {
+    bool r;
+    switch ((cc >> 1) & 7) {
+    case 0: r = f & kOF; break;
+    case 1: r = f & kCF; break;
+    case 2: r = f & kZF; break;
+    case 3: r = f & (kCF | kZF); break;
+    case 4: r = f & kSF; break;
+    case 5: r = f & kPF; break;
+    case 6: r = !(f & kSF) != !(f & kOF); break;
+    default: r = (f & kZF) || (!(f & kSF) != !(f & kOF)); break;
+    }
+    return r != (cc & 1);
+}
+
+}  // namespace emu::x86
