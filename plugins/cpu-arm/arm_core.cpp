@@ -90,6 +90,7 @@ void ArmCore::set_trace(std::function<void(const std::string&)> sink, bool in_as
     cpu_->trace_in_asm = in_asm;
     cpu_->trace_int = interrupts;
     cpu_->trace_exec = exec;
+    cpu_->debug_changed();
     if (in_asm) {
         if (cpu_->running) cpu_->flush_pending = true;  // re-decode so blocks get traced
         else cpu_->flush_code_cache();
@@ -107,11 +108,13 @@ void ArmCore::add_breakpoint(std::uint32_t va) {
     va &= ~1u;
     auto& v = cpu_->breakpoints;
     if (std::find(v.begin(), v.end(), va) == v.end()) v.push_back(va);
+    cpu_->debug_changed();
 }
 void ArmCore::remove_breakpoint(std::uint32_t va) {
     va &= ~1u;
     auto& v = cpu_->breakpoints;
     v.erase(std::remove(v.begin(), v.end(), va), v.end());
+    cpu_->debug_changed();
 }
 bool ArmCore::translate_debug(std::uint32_t va, std::uint64_t& physical_address) {
     const Translation t = cpu_->walk(va);

@@ -98,7 +98,8 @@ struct Block {
     std::uint64_t link_key = ~0ull;
     Block* link = nullptr;
     // Compiled code (jit.h), made on the kJitThreshold-th execution; lives in the code arena,
-    // which is reset with the block arena.
+    // which is reset with the block arena. Compiled blocks chain to each other through the
+    // links and the jump cache, checking what run() checks (jit.cpp).
     JitFn jit = nullptr;
     std::uint32_t jit_hits = 0;
 };
@@ -178,6 +179,11 @@ public:
     // Tracing.
     std::function<void(const std::string&)> trace_sink;
     bool trace_in_asm = false, trace_int = false, trace_exec = false;
+    // trace_exec or a breakpoint: every block goes through run()'s debug_block, none is
+    // entered compiled or through a chain. Kept by debug_changed() (one byte the compiled
+    // code tests).
+    bool debug_active = false;
+    void debug_changed() { debug_active = trace_exec || !breakpoints.empty(); }
 
     // --- memory access (tlb.cpp for the slow paths) ---
     template <class T>
@@ -312,7 +318,7 @@ public:
     StopReason run(std::uint64_t max_instructions);
     enum { kBoundaryGo, kBoundaryStop, kBoundaryRestart };
     int block_boundary_slow(std::uint32_t pending_bits);
-    int execute_block(const Block* b, std::uint32_t n, bool compiled);
+    int execute_block(const Block* b, std::uint32_t n);
     int interpret(const Insn*& in, const Insn* last);
     void finish_block(const Block* b, const Insn* in, int rc);
     Block* lookup_block_slow(Block* prev, std::uint64_t key);

@@ -1,7 +1,26 @@
-// The block compiler. Register use in generated code: rbx = Cpu*, r13 = the last_index out
-// pointer (both callee-saved, so they survive handler calls); rax, rcx, rdx, rsi, rdi, r8 are
-// scratch within one instruction. Guest registers and flags live in the Cpu object and are
-// loaded/stored per instruction, so any handler call in between sees exact state.
+// The block compiler. Register use in generated code: rbx = Cpu*, r13 = the JitExit out
+// pointer (callee-saved, so they survive handler calls; r12 is saved only to keep the stack
+// aligned); rax, rcx, rdx, rsi, rdi, r8, r9 are scratch within one instruction. Guest
+// registers and flags live in the Cpu object and are loaded/stored per instruction, so any
+// handler call in between sees exact state.
+//
+// Chaining: a block that leaves with kExit (branch, exception entry) or runs to its end does
+// not return to run() when the next block can run compiled without it: the exit first makes
+// the state exact (r[15], itstate, the instruction index in JitExit), then checks everything
+// run() checks at a block boundary, in the same order of precedence:
+//   * nothing pending (interrupt lines, stop, TLB shootdown, event), itstate 0, no deferred
+//     flush, no debugger/trace, the memory map unchanged (AddressSpace::generation, through a
+//     small helper: the counter is private to the address space);
+//   * enough budget left for any whole next block (kJitChainBudget);
+//   * the next block is this block's link (Block::link_key == the jump-cache key) or, but
+//     after B/BL (fixed target: run() relinks a stale link), the jump cache's entry for the
+//     key, and it is compiled, live and verified at the current icache epoch;
+// then counts this block (icount, run_budget), sets exec_pcbase and JitExit::block for the
+// next block and jumps into its code past the prologue (same stack frame). Anything else
+// returns to run() exactly as before. Invalidation keeps its semantics: a dropped block fails
+// the live check, icache maintenance the epoch check, a TLB/ASID change the key (jc_gen), and
+// code memory is only freed by a full flush, which happens in run() (flush_pending is one of
+// the checks), never while compiled code runs.
 #include "jit.h"
 
 #include "cpu.h"
@@ -28,36 +47,69 @@ constexpr bool writes_rd(int op) { return op < kTst || op > kCmn; }
 // offsetof).
 struct Offsets {
     std::int32_t r, nf, zf, cf, vf, priv, tlb, pcbase, itstate;
+    std::int32_t thumb, pending, flush_pending, debug_active, icount, run_budget, jc_gen, jc;
 };
 Offsets offsets_of(Cpu& c) {
     const char* base = reinterpret_cast<const char*>(&c);
     auto at = [base](const void* p) { return static_cast<std::int32_t>(static_cast<const char*>(p) - base); };
-    return {at(&c.r[0]), at(&c.NF), at(&c.ZF), at(&c.CF), at(&c.VF), at(&c.priv), at(&c.tlb[0][0][0]),
-            at(&c.exec_pcbase), at(&c.itstate)};
+    return {at(&c.r[0]),        at(&c.NF),           at(&c.ZF),      at(&c.CF),
+            at(&c.VF),          at(&c.priv),         at(&c.tlb[0][0][0]), at(&c.exec_pcbase),
+            at(&c.itstate),     at(&c.thumb),        at(&c.pending), at(&c.flush_pending),
+            at(&c.debug_active), at(&c.icount),      at(&c.run_budget), at(&c.jc_gen),
+            at(&c.jc_[0][0])};
 }
 static_assert(sizeof(TlbEntry) == 16, "the TLB index is scaled by 16");
 constexpr std::int32_t kTlbTagOff = 0, kTlbAddendOff = 8;
+static_assert(sizeof(JcEntry) == 16 && offsetof(JcEntry, key) == 0 && offsetof(JcEntry, block) == 8,
+              "the jump-cache lookup reads 16-byte entries");
+static_assert(sizeof(std::atomic<std::uint32_t>) == 4 && sizeof(std::atomic<std::uint64_t>) == 8,
+              "compiled code reads Cpu::pending and g_icache_epoch as plain words");
+constexpr std::int32_t kExitBlockOff = offsetof(JitExit, block), kExitIndexOff = offsetof(JitExit, index);
+constexpr std::int32_t kBlockLinkKeyOff = offsetof(Block, link_key), kBlockLinkOff = offsetof(Block, link),
+                       kBlockJitOff = offsetof(Block, jit), kBlockLiveOff = offsetof(Block, live),
+                       kBlockEpochOff = offsetof(Block, epoch);
+static_assert(sizeof(Block::live) == 1, "live is tested as a byte");
+
+// Whether the memory map changed since the CPU last looked (run() then flushes the TLB and
+// the code cache). Out of line for the chaining check: AddressSpace keeps its counter private.
+// Returns int, not bool: compiled code tests all of eax.
+int mem_map_changed(const Cpu* c) { return c->mem.generation() != c->mem_generation ? 1 : 0; }
 
 class Compiler {
 public:
     Compiler(Cpu& c, const Block& b) : o_(offsets_of(c)), b_(b) {}
 
-    // Instructions compiled inline (the rest are handler calls).
-    unsigned inlined() const { return inlined_; }
-
+    // Empty when the prologue does not have the size chained jumps skip (kJitPrologueBytes).
     std::vector<std::uint8_t>& compile() {
         e_.push(rbx);
         e_.push(r12);
         e_.push(r13);  // three pushes: rsp is 16-byte aligned at the handler calls
         e_.mov64(rbx, rdi);
-        e_.mov64(r13, rdx);
+        e_.mov64(r13, rsi);
+        if (e_.size() != kJitPrologueBytes) {
+            e_.bytes().clear();
+            return e_.bytes();
+        }
         exits_.assign(b_.count, kNoLabel);
+        dispatch_ = e_.new_label();
+        out_ = e_.new_label();
         for (std::uint32_t i = 0; i < b_.count; ++i) instruction(i);
-        // Ran to the end (the last instruction may have been skipped by its condition).
-        e_.mov_store_imm(Mem{r13, 0}, b_.count - 1);
+        // Ran to the end (the last instruction may have been skipped by its condition): r[15]
+        // and itstate as finish_block sets them, then chain on if the next block may start
+        // here (outside an IT block).
+        const Insn& last = b_.insns[b_.count - 1];
+        e_.mov_store_imm(Mem{r13, kExitIndexOff}, b_.count - 1);
         e_.mov_imm(rax, kCont);
-        const auto out = e_.new_label();
-        e_.bind(out);
+        // (Not after an unconditional branch, which never gets here.)
+        const bool always_leaves = !(last.pre & kPreCond) && (is_branch(last) || last.fn == sel_bx(true));
+        if (last.it_next == 0 && !always_leaves) {
+            e_.mov_load(rcx, field(o_.pcbase));  // the page + 8 (A32) / + 4 (T32)
+            e_.alu_imm(aAdd, rcx, static_cast<std::uint32_t>(last.off) + last.size - (b_.thumb ? 4u : 8u));
+            e_.mov_store(reg(15), rcx);
+            e_.mov_store_imm(field(o_.itstate), 0);
+            chain(kCont, b_.count, true);
+        }
+        e_.bind(out_);
         e_.pop(r13);
         e_.pop(r12);
         e_.pop(rbx);
@@ -68,11 +120,21 @@ public:
             call_handler(m.index);
             e_.jmp(m.resume);
         }
+        bool any_exit = false;
         for (std::uint32_t i = 0; i < b_.count; ++i) {
             if (exits_[i] == kNoLabel) continue;
-            e_.bind(exits_[i]);
-            e_.mov_store_imm(Mem{r13, 0}, i);
-            e_.jmp(out);
+            any_exit = true;
+            e_.bind(exits_[i]);  // eax = the handler's exit code
+            e_.mov_store_imm(Mem{r13, kExitIndexOff}, i);
+            e_.alu_imm(aCmp, rax, kExit);
+            e_.jcc(kNE, out_);
+            e_.jmp(dispatch_);
+        }
+        // Exits through handlers (exceptions, returns by LDM/LDR, state changes...): the index
+        // is in JitExit and the handler may have switched the instruction set.
+        if (any_exit) {
+            e_.bind(dispatch_);
+            chain(kExit, 0, true);
         }
         return e_.bytes();
     }
@@ -95,16 +157,33 @@ private:
     void instruction(std::uint32_t i) {
         const Insn& in = b_.insns[i];
         const auto next = e_.new_label();
-        if (in.pre & kPrePc) {
+        // Branches that overwrite r[15] without reading it need no PC store (a skipped one
+        // leaves r[15] stale, which nothing after it reads: it is stored where needed).
+        const bool writes_pc_only = is_branch(in) && !(in.fn == sel_bx(false) && in.rm == 15);
+        if ((in.pre & kPrePc) && !writes_pc_only) {
             e_.mov_load(rax, field(o_.pcbase));
             e_.alu_imm(aAdd, rax, in.off);
             e_.mov_store(reg(15), rax);
         }
         if ((in.pre & kPreCond) && in.cond < 14) skip_unless(in.cond, next);
-        if (direct_branch(in, i)) ++inlined_;
-        else if (!(in.pre & kPrePc) && inline_insn(in, i, next)) ++inlined_;
-        else call_handler(i);
+        if (direct_branch(in, i) || indirect_branch(in, i, next)) {
+        } else if (!(in.pre & kPrePc) && inline_insn(in, i, next)) {
+        } else {
+            call_handler(i);
+        }
         e_.bind(next);
+    }
+
+    // B, BL and BX: r[15] is only written (BX PC reads it: rm = 15). Compiled inline.
+    static bool is_branch(const Insn& in) {
+        return in.fn == sel_b() || in.fn == sel_bl(false) || in.fn == sel_bx(false);
+    }
+
+    // Leaves the block after instruction i set r[15] and itstate (kExit): to the next block
+    // if it can be chained, else back to run().
+    void exit_taken(std::uint32_t i, bool direct) {
+        e_.mov_store_imm(Mem{r13, kExitIndexOff}, i);
+        chain(kExit, i + 1, !direct);
     }
 
     // B and BL (no state change): h_b / h_bl with r[15] = exec_pcbase + off, so the target
@@ -113,19 +192,150 @@ private:
         const bool link = in.fn == sel_bl(false);
         if (!link && in.fn != sel_b()) return false;
         const bool thumb = b_.thumb;
+        e_.mov_load(rcx, field(o_.pcbase));
         if (link) {  // link_value: the next instruction (| 1 in Thumb; exec_pcbase is even)
-            e_.mov_load(rax, field(o_.pcbase));
+            e_.mov(rax, rcx);
             e_.alu_imm(aAdd, rax, thumb ? in.off - 4u + in.size + 1u : in.off - 4u);
             e_.mov_store(reg(14), rax);
         }
-        e_.mov_load(rax, field(o_.pcbase));
-        e_.alu_imm(aAdd, rax, in.off + in.imm);
+        e_.alu_imm(aAdd, rcx, in.off + in.imm);
+        e_.alu_imm(aAnd, rcx, thumb ? ~1u : ~3u);
+        e_.mov_store(reg(15), rcx);
+        e_.mov_store_imm(field(o_.itstate), 0);
+        exit_taken(i, true);
+        return true;
+    }
+
+    // BX Rm and BLX Rm that stay in the block's instruction set (bx_write_pc); a state change
+    // calls the handler (out of line).
+    bool indirect_branch(const Insn& in, std::uint32_t i, Emitter::Label next) {
+        const bool link = in.fn == sel_bx(true);
+        if (!link && in.fn != sel_bx(false)) return false;
+        const bool thumb = b_.thumb;
+        e_.mov_load(rax, reg(in.rm));  // before the link write: BLX LR
+        e_.test_imm(rax, 1);
+        const auto other_set = e_.new_label();
+        e_.jcc(thumb ? kE : kNE, other_set);
+        misses_.push_back({other_set, next, i});
+        if (link) {  // r[15] was stored (BLX reads it): link_value as in direct_branch
+            e_.mov_load(rcx, field(o_.pcbase));
+            e_.alu_imm(aAdd, rcx, thumb ? in.off - 4u + in.size + 1u : in.off - 4u);
+            e_.mov_store(reg(14), rcx);
+        }
         e_.alu_imm(aAnd, rax, thumb ? ~1u : ~3u);
         e_.mov_store(reg(15), rax);
         e_.mov_store_imm(field(o_.itstate), 0);
-        e_.mov_imm(rax, kExit);
-        e_.jmp(exit_label(i));
+        exit_taken(i, false);
         return true;
+    }
+
+    // The chaining check and jump (see the top of this file), emitted where the block leaves
+    // with exit code rc and JitExit::index set; r[15] and itstate are those of the next
+    // instruction. done: how many instructions of this block ran (index + 1), 0 when only
+    // JitExit knows (handler exits, which may also have changed the instruction set; else
+    // it is the block's). use_jc: look in the jump cache when the link does not match (not for
+    // direct branches: their target is fixed, so the link only misses while run() relinks).
+    // Returns rc to run() when the next block cannot be chained.
+    void chain(int rc, std::uint32_t done, bool use_jc) {
+        const bool known = done != 0;
+        const auto fail = e_.new_label();
+        // Nothing pending and outside an IT block.
+        e_.mov_load(rax, field(o_.pending));
+        e_.alu_load(aOr, rax, field(o_.itstate));
+        e_.jcc(kNE, fail);
+        e_.cmp_mem8_imm8(field(o_.flush_pending), 0);
+        e_.jcc(kNE, fail);
+        e_.cmp_mem8_imm8(field(o_.debug_active), 0);
+        e_.jcc(kNE, fail);
+        // Budget: run_budget - done >= kJitChainBudget.
+        if (known) {
+            e_.alu64_imm_mem(aCmp, field(o_.run_budget), static_cast<std::uint32_t>(kJitChainBudget + done));
+        } else {
+            e_.mov_load64(rax, field(o_.run_budget));
+            e_.mov_load(rcx, Mem{r13, kExitIndexOff});
+            e_.alu64(aSub, rax, rcx);
+            e_.alu64_imm(aCmp, rax, static_cast<std::uint32_t>(kJitChainBudget + 1));
+        }
+        e_.jcc(kB, fail);
+        e_.mov64(rdi, rbx);
+        e_.mov_imm64(rax, reinterpret_cast<std::uintptr_t>(&mem_map_changed));
+        e_.call(rax);
+        e_.test(rax, rax);
+        e_.jcc(kNE, fail);
+        // rax = jc_key(r[15]): jc_gen << 33 | priv << 32 | pc | thumb.
+        e_.mov_load(rax, reg(15));
+        if (!known) {
+            e_.movzx8(rcx, field(o_.thumb));
+            e_.alu(aOr, rax, rcx);
+        } else if (b_.thumb) {
+            e_.alu_imm(aOr, rax, 1);
+        }
+        e_.mov_load(rcx, field(o_.jc_gen));
+        e_.shift64(sShl, rcx, 1);
+        e_.movzx8(rdx, field(o_.priv));
+        e_.alu64(aOr, rcx, rdx);
+        e_.shift64(sShl, rcx, 32);
+        e_.alu64(aOr, rax, rcx);
+        // rdx = this block's link if its key matches, else the jump cache's block for the key.
+        const auto found = e_.new_label(), jump_cache = e_.new_label();
+        e_.mov_imm64(rdx, reinterpret_cast<std::uintptr_t>(&b_));
+        e_.alu64_load(aCmp, rax, Mem{rdx, kBlockLinkKeyOff});
+        e_.jcc(kNE, use_jc ? jump_cache : fail);
+        e_.mov_load64(rdx, Mem{rdx, kBlockLinkOff});
+        e_.bind(found);
+        // The next block: compiled, live, verified at the current icache epoch.
+        e_.mov_load64(rcx, Mem{rdx, kBlockJitOff});
+        e_.test64(rcx, rcx);
+        e_.jcc(kE, fail);
+        e_.cmp_mem8_imm8(Mem{rdx, kBlockLiveOff}, 0);
+        e_.jcc(kE, fail);
+        e_.mov_imm64(rax, reinterpret_cast<std::uintptr_t>(&g_icache_epoch));
+        e_.mov_load64(rax, Mem{rax, 0});
+        e_.alu64_load(aCmp, rax, Mem{rdx, kBlockEpochOff});
+        e_.jcc(kNE, fail);
+        // Count this block (finish_block's icount/run_budget), switch to the next one.
+        if (known) {
+            e_.alu64_imm_mem(aAdd, field(o_.icount), done);
+            e_.alu64_imm_mem(aSub, field(o_.run_budget), done);
+        } else {
+            e_.mov_load(rax, Mem{r13, kExitIndexOff});
+            e_.alu_imm(aAdd, rax, 1);
+            e_.alu64_store(aAdd, field(o_.icount), rax);
+            e_.alu64_store(aSub, field(o_.run_budget), rax);
+        }
+        e_.mov_store64(Mem{r13, kExitBlockOff}, rdx);
+        e_.mov_load(rsi, reg(15));  // exec_pcbase = (pc & kPageMask) + (thumb ? 4 : 8)
+        e_.alu_imm(aAnd, rsi, kPageMask);
+        if (known) {
+            e_.alu_imm(aAdd, rsi, b_.thumb ? 4 : 8);
+        } else {
+            e_.movzx8(rax, field(o_.thumb));
+            e_.shift(sShl, rax, 2);
+            e_.alu_imm(aAdd, rsi, 8);
+            e_.alu(aSub, rsi, rax);
+        }
+        e_.mov_store(field(o_.pcbase), rsi);
+        e_.alu64_imm(aAdd, rcx, static_cast<std::uint32_t>(kJitPrologueBytes));
+        e_.jmp(rcx);
+        // The jump cache: &jc_[priv][(pc >> 1) & (kJcSize - 1)], rax = the key.
+        if (use_jc) {
+            e_.bind(jump_cache);
+            e_.mov_load(rcx, reg(15));
+            e_.shift(sShr, rcx, 1);
+            e_.alu_imm(aAnd, rcx, Cpu::kJcSize - 1);
+            e_.shift(sShl, rcx, 4);
+            e_.movzx8(rdx, field(o_.priv));
+            e_.imul_imm(rdx, rdx, Cpu::kJcSize * sizeof(JcEntry));
+            e_.alu64(aAdd, rcx, rdx);
+            e_.alu64(aAdd, rcx, rbx);
+            e_.alu64_load(aCmp, rax, Mem{rcx, o_.jc});
+            e_.jcc(kNE, fail);
+            e_.mov_load64(rdx, Mem{rcx, o_.jc + 8});
+            e_.jmp(found);
+        }
+        e_.bind(fail);
+        e_.mov_imm(rax, static_cast<std::uint32_t>(rc));
+        e_.jmp(out_);
     }
 
     void call_handler(std::uint32_t i) {
@@ -410,7 +620,7 @@ private:
     const Block& b_;
     std::vector<Emitter::Label> exits_;
     std::vector<Miss> misses_;
-    unsigned inlined_ = 0;
+    Emitter::Label dispatch_ = kNoLabel, out_ = kNoLabel;
 };
 
 }  // namespace
@@ -419,12 +629,11 @@ bool jit_compile(Cpu& c, Block& b) {
     if (!c.jit_code || b.count == 0) return false;
     Compiler compiler(c, b);
     const std::vector<std::uint8_t>& code = compiler.compile();
-    // A block with fewer than two inline instructions, like the lone BL or the ADD; BX LR of a
-    // call, stays interpreted: compiled, it runs fewer host instructions (callgrind: 243 instead
-    // of 314 per call of the call-heavy benchmark) but takes longer (137 instead of 168 MIPS,
-    // measured alternately on a quiet machine), presumably in the indirect calls into scattered
-    // code.
-    if (compiler.inlined() < kJitMinInline) return false;
+    if (code.empty()) return false;
+    // Every block is compiled once hot, even a lone BL or ADD; BX LR: with chaining, compiled
+    // blocks pass control to each other without run(), which is where such short blocks spent
+    // most of their time (interpreted, or compiled but entered from run(), a call of the
+    // call-heavy benchmark cost ~314 host instructions, mostly block-to-block overhead).
     void* fn = c.jit_code->add(code.data(), code.size());
     if (!fn) {
         c.flush_pending = true;  // arena full: start again with an empty one

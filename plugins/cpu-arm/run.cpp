@@ -2,7 +2,8 @@
 // changes (one combined test on the hot path); find the block (the previous block's chained
 // successor, else the jump cache); run its instructions (one indirect call each; the r[15]
 // store and the condition check only for instructions marked in Insn::pre), or the block's
-// compiled code once it is hot (jit.h).
+// compiled code once it is hot (jit.h), which goes on into the next compiled blocks itself
+// while none of this loop's work is due (chaining, jit.cpp).
 #include <algorithm>
 
 #include "cpu.h"
@@ -38,19 +39,11 @@ int Cpu::block_boundary_slow(std::uint32_t p) {
 // itstate, icount and run_budget exact. Returns kCont if they all completed, else the exit
 // code of the instruction that left. Out of line so the loop keeps its few values in
 // registers across the handler calls.
-// With `compiled`, runs the block's compiled code instead (all of it: n == b->count).
-[[gnu::noinline]] int Cpu::execute_block(const Block* b, std::uint32_t n, bool compiled) {
+[[gnu::noinline]] int Cpu::execute_block(const Block* b, std::uint32_t n) {
     exec_pcbase = (r[15] & kPageMask) + (b->thumb ? 4u : 8u);
     const Insn* in = b->insns;
     const Insn* const last = in + n - 1;
-    int rc;
-    if (compiled) {
-        std::uint32_t index = 0;
-        rc = b->jit(this, in, &index);
-        in += index;
-    } else {
-        rc = interpret(in, last);
-    }
+    const int rc = interpret(in, last);
     finish_block(b, in, rc);
     return rc;
 }
@@ -167,7 +160,7 @@ StopReason Cpu::run(std::uint64_t max_instructions) {
         std::uint32_t n = b->count;
         if (ARM_UNLIKELY(n > run_budget)) n = static_cast<std::uint32_t>(run_budget);
         bool compiled = false;
-        if (ARM_UNLIKELY(trace_exec || !breakpoints.empty())) {
+        if (ARM_UNLIKELY(debug_active)) {
             n = debug_block(b, n, first_block);
             if (n == 0) {
                 reason = StopReason::Breakpoint;
@@ -185,12 +178,16 @@ StopReason Cpu::run(std::uint64_t max_instructions) {
         first_block = false;
         int rc;
         if (compiled) {  // here rather than in execute_block: one call less per block
+            // The compiled code may chain on to other compiled blocks; it reports the one
+            // that left (whole: chained blocks only start with budget for all of them).
             exec_pcbase = (pc & kPageMask) + (b->thumb ? 4u : 8u);
-            std::uint32_t index = 0;
-            rc = b->jit(this, b->insns, &index);
-            finish_block(b, b->insns + index, rc);
+            JitExit exit{b, 0};
+            rc = b->jit(this, &exit);
+            b = exit.block;
+            n = b->count;
+            finish_block(b, b->insns + exit.index, rc);
         } else {
-            rc = execute_block(b, n, false);
+            rc = execute_block(b, n);
         }
         if (ARM_LIKELY(rc == kExit || (rc == kCont && n == b->count))) {
             prev = b;

@@ -45,6 +45,7 @@ public:
     void mov_load(Reg dst, Mem m) { op_mem(false, 0x8b, dst, m); }         // mov r32, [m]
     void mov_store(Mem m, Reg src) { op_mem(false, 0x89, src, m); }        // mov [m], r32
     void mov_load64(Reg dst, Mem m) { op_mem(true, 0x8b, dst, m); }        // mov r64, [m]
+    void mov_store64(Mem m, Reg src) { op_mem(true, 0x89, src, m); }       // mov [m], r64
     void mov_store16(Mem m, Reg src) { byte(0x66); op_mem(false, 0x89, src, m); }
     void mov_store8(Mem m, Reg src) { op_mem(false, 0x88, src, m, true); }
     void movzx8(Reg dst, Mem m) { op_mem(false, 0x0fb6, dst, m); }
@@ -77,11 +78,25 @@ public:
     void alu64_imm(Alu op, Reg dst, std::uint32_t imm) { alu_imm_w(true, op, dst, imm); }
     void alu_load(Alu op, Reg dst, Mem m) { op_mem(false, 0x03 + 8 * op, dst, m); }
     void alu64_load(Alu op, Reg dst, Mem m) { op_mem(true, 0x03 + 8 * op, dst, m); }
+    void alu64_store(Alu op, Mem m, Reg src) { op_mem(true, 0x01 + 8 * op, src, m); }  // op [m], r64
+    void alu64_imm_mem(Alu op, Mem m, std::uint32_t imm) {  // op qword [m], simm32
+        op_mem(true, 0x81, static_cast<Reg>(op), m);
+        u32(imm);
+    }
     void cmp_mem_imm8(Mem m, std::int8_t imm) {  // cmp dword [m], imm8
         op_mem(false, 0x83, static_cast<Reg>(aCmp), m);
         byte(static_cast<std::uint8_t>(imm));
     }
+    void cmp_mem8_imm8(Mem m, std::uint8_t imm) {  // cmp byte [m], imm8
+        op_mem(false, 0x80, static_cast<Reg>(aCmp), m);
+        byte(imm);
+    }
+    void test_imm(Reg r, std::uint32_t imm) {  // test r32, imm32
+        op_rr(false, 0xf7, static_cast<Reg>(0), r);
+        u32(imm);
+    }
     void test(Reg a, Reg b) { op_rr(false, 0x85, b, a); }
+    void test64(Reg a, Reg b) { op_rr(true, 0x85, b, a); }
     void not_(Reg r) { op_rr(false, 0xf7, static_cast<Reg>(2), r); }
     void neg(Reg r) { op_rr(false, 0xf7, static_cast<Reg>(3), r); }
     void shift(Shift op, Reg r, unsigned amount) { shift_w(false, op, r, amount); }
@@ -97,6 +112,7 @@ public:
 
     // --- control ---
     void call(Reg target) { op_rr(false, 0xff, static_cast<Reg>(2), target); }
+    void jmp(Reg target) { op_rr(false, 0xff, static_cast<Reg>(4), target); }
     void jcc(Cond c, Label l) {
         byte(0x0f);
         byte(static_cast<std::uint8_t>(0x80 + c));
