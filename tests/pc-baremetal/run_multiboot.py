@@ -29,6 +29,8 @@ def main():
     parser.add_argument("--emu", required=True, help="the emu (or, with --qemu, QEMU) binary")
     parser.add_argument("--qemu", action="store_true", help="the binary is QEMU's qemu-system-*")
     parser.add_argument("--machine", default="pc")
+    parser.add_argument("--accel", default="kvm", choices=["kvm", "tcg"],
+                        help="-accel: kvm (default; skipped without /dev/kvm) or tcg (emu's own x86 CPU)")
     parser.add_argument("--memory", default="32", help="-m, in MiB (default 32)")
     parser.add_argument("--timeout", type=float, default=30)
     parser.add_argument("--append", default="")
@@ -46,14 +48,14 @@ def main():
         if not os.path.isfile(path):
             print(f"run_multiboot: {path}: no such {what}", file=sys.stderr)
             return 2
-    why = kvm_unusable()
+    why = kvm_unusable() if args.accel == "kvm" else None
     if why:
         print(f"SKIP {name}: {why} (this guest runs on the {args.machine} board under the kvm accelerator)")
         return SKIP
 
     with tempfile.TemporaryDirectory(prefix=f"multiboot-{name}-") as tmp:
         log_path = os.path.join(tmp, "debugcon.log")
-        cmd = [args.emu, "-accel", "kvm", "-M", args.machine, "-m", args.memory, "-kernel", args.kernel,
+        cmd = [args.emu, "-accel", args.accel, "-M", args.machine, "-m", args.memory, "-kernel", args.kernel,
                "-append", args.append, "-debugcon", f"file:{log_path}"]
         cmd += ["-initrd", args.initrd] if args.initrd else []
         cmd += ["-nodefaults", "-display", "none"] if args.qemu else ["-serial", "none", "-monitor", "none"]
