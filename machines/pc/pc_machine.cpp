@@ -63,6 +63,12 @@ public:
     bool press_power_button() override { return pm_ && pm_->press_power_button(); }
 
 protected:
+    // PMBASE and PMREGMISC.PMIOSE, as SeaBIOS's piix4_pm_setup leaves them.
+    void prepare_direct_boot() override {
+        if (!pm_) return;
+        pm_->config_write(Piix4Pm::kPmBase, kPmBase | 1, 4);
+        pm_->config_write(Piix4Pm::kPmRegMisc, 1, 1);
+    }
 
     void fill_acpi(acpi::X86AcpiConfig& config) const override { config.chipset = acpi::Chipset::Piix; }
 

@@ -28,6 +28,13 @@ public:
     }
 
 protected:
+    // PMBASE and ACPI_CNTL.ACPI_EN, as SeaBIOS's ich9_lpc_apmc setup leaves them.
+    void prepare_direct_boot() override {
+        if (!lpc_) return;
+        lpc_->config_write(Ich9Lpc::kPmbase, kPmBase | 1, 4);
+        lpc_->config_write(Ich9Lpc::kAcpiCntl, lpc_->config_read(Ich9Lpc::kAcpiCntl, 1) | 0x80, 1);
+    }
+
     // QEMU's q35 rule: with 0xB0000000 bytes of RAM or more, RAM below 4 GiB ends at 2 GiB
     // (the hole holds the ECAM window and the PCI memory window); else it all fits below.
     std::uint64_t lowmem_for(std::uint64_t ram_size) const override {

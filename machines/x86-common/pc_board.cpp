@@ -254,6 +254,7 @@ void PcBoard::load_kernel() {
     std::sort(e820.begin(), e820.end(), [](const E820Entry& a, const E820Entry& b) { return a.addr < b.addr; });
     X86KernelConfig kernel{cfg.kernel, cfg.initrd, cfg.append, std::move(e820), acpi_base, rsdp};
     const X86BootPlan plan = x86_load_kernel(*memory_, kernel);
+    prepare_direct_boot();
     cpus_[0]->set_boot_state(plan.boot_state());
     cpus_[0]->reset();
 }

@@ -64,6 +64,10 @@ protected:
     // Chipset state firmware changes and a reset restores (PAM, PIRQ routing) is reset by
     // reset_tree; this hook is for anything else.
     virtual void chipset_reset() {}
+    // -kernel without firmware: set up what SeaBIOS would have (the ACPI PM block at the PMBASE
+    // the board's FADT names), so the OS's ACPI power-off and PM timer work.
+    virtual void prepare_direct_boot() {}
+    static constexpr std::uint16_t kPmBase = 0x600;  // where SeaBIOS puts the PM block
     // The chipset's part of the ACPI tables (chipset, PM base, ECAM...); the base has filled
     // in the CPUs and the PCI windows.
     virtual void fill_acpi(acpi::X86AcpiConfig& config) const = 0;
