@@ -45,6 +45,7 @@ def main():
     parser.add_argument("--memory", type=int, default=512)
     parser.add_argument("--arch", choices=["amd64", "i386"], default="amd64")
     parser.add_argument("--reboot", action="store_true")
+    parser.add_argument("--boot-timeout", type=float, default=300, help="seconds to wait for init per boot")
     parser.add_argument("--guests", default=x86_linux.guest_dir())
     args = parser.parse_args()
     kernel = x86_linux.kernel_argv(args.guests, args.arch)
@@ -60,7 +61,7 @@ def main():
         for boot in range(boots):
             try:
                 console.expect("Linux version", 60)
-                reached = console.expect("emu-init: reached init", 300)
+                reached = console.expect("emu-init: reached init", args.boot_timeout)
             except GuestError:
                 x86_linux.skip_if_kvm_failed(console)
                 raise
