@@ -4,8 +4,11 @@ qemu-system-arm -M virt,highmem=off -cpu cortex-a15 (TCG), same kernel, initramf
 line; median of N runs each, interleaved, and the ratio emu/QEMU (issue target: <= 3x).
 --machine vexpress-a15 compares -M vexpress-a15 on both, with the kernel package's
 vexpress-v2p-ca15-tc1.dtb (use --smp 2, as that tree describes two CPUs).
+--machine pc or q35 compares emu's own x86 CPU (-accel tcg) with qemu-system-i386 (TCG) on
+Debian's i386 kernel and busybox initramfs (tests/setup/fetch-x86-guests.sh; issue #10's
+target: <= 4x).
 
-Usage: bench/boot/run.py BUILD_DIR [--runs N] [--smp N] [--machine virt|vexpress-a15] [--guests DIR]
+Usage: bench/boot/run.py BUILD_DIR [--runs N] [--smp N] [--machine virt|vexpress-a15|pc|q35] [--guests DIR]
 Writes BUILD_DIR/bench-boot.json (virt) or BUILD_DIR/bench-boot-vexpress-a15.json. Exit 0
 whatever the ratio; 1 if a boot failed.
 """
@@ -33,20 +36,28 @@ def main():
     parser.add_argument("build")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--smp", default="1")
-    parser.add_argument("--machine", choices=["virt", "vexpress-a15"], default="virt")
+    parser.add_argument("--machine", choices=["virt", "vexpress-a15", "pc", "q35"], default="virt")
     parser.add_argument("--guests", default=os.environ.get("EMU_GUEST_DIR", os.path.expanduser("~/.cache/emu/guests")))
     args = parser.parse_args()
     armhf = os.path.join(args.guests, "armhf")
+    x86 = args.machine in ("pc", "q35")
+    target = 4 if x86 else 3
+    peer = "qemu-system-i386" if x86 else "qemu-system-arm"
     common = ["-m", "256", "-smp", args.smp, "-kernel", os.path.join(armhf, "zImage"),
               "-initrd", os.path.join(armhf, "initramfs.cpio.gz"), "-append", "console=ttyAMA0", "-nographic"]
     runs = {"emu": [], "qemu": []}
-    if args.machine == "vexpress-a15":
+    if x86:
+        i386 = os.path.join(args.guests, "i386")
+        common = ["-m", "256", "-smp", args.smp, "-kernel", os.path.join(i386, "bzImage"),
+                  "-initrd", os.path.join(i386, "initramfs.cpio.gz"), "-append", "console=ttyS0", "-nographic"]
+        emu_machine, qemu_machine = ["-M", args.machine, "-accel", "tcg"], ["-M", args.machine, "-accel", "tcg"]
+    elif args.machine == "vexpress-a15":
         common += ["-dtb", os.path.join(armhf, "kernel/usr/lib/linux-image-6.1.0-50-armmp/vexpress-v2p-ca15-tc1.dtb")]
         emu_machine, qemu_machine = ["-M", "vexpress-a15"], ["-M", "vexpress-a15"]
     else:
         emu_machine, qemu_machine = ["-M", "virt"], ["-M", "virt,highmem=off", "-cpu", "cortex-a15"]
     commands = {"emu": [os.path.join(args.build, "emu")] + emu_machine + common}
-    qemu = shutil.which("qemu-system-arm")
+    qemu = shutil.which(peer)
     if qemu:
         commands["qemu"] = [qemu] + qemu_machine + common
     try:
@@ -62,10 +73,10 @@ def main():
     if "qemu" in result:
         print(f"  QEMU  {result['qemu']:7.2f} s   runs: {', '.join(f'{t:.2f}' for t in runs['qemu'])}")
         ratio = result["emu"] / result["qemu"]
-        print(f"  ratio emu/QEMU {ratio:.2f}x (target <= 3x: {'met' if ratio <= 3 else 'missed'})")
+        print(f"  ratio emu/QEMU {ratio:.2f}x (target <= {target}x: {'met' if ratio <= target else 'missed'})")
         result["ratio"] = ratio
     else:
-        print("  QEMU  not installed (qemu-system-arm)")
+        print(f"  QEMU  not installed ({peer})")
     result["runs"] = runs
     name = "bench-boot.json" if args.machine == "virt" else f"bench-boot-{args.machine}.json"
     with open(os.path.join(args.build, name), "w") as f:
