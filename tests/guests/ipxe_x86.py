@@ -68,7 +68,7 @@ def main():
     server, handler = serve(token)
     port = server.server_address[1]
     argv = [args.emu, "-M", args.machine, "-accel", args.accel, "-m", "256", "-nographic", "-boot", "n",
-            "-netdev", f"user,id=n0,bootfile=http://10.0.2.2:{port}/boot.ipxe",
+            "-netdev", f"user,id=n0,ipv6=on,bootfile=http://10.0.2.2:{port}/boot.ipxe",
             "-device", f"{args.device},netdev=n0"]
     print(" ".join(argv))
     console = Console(argv)
