@@ -117,6 +117,8 @@ enum : std::uint64_t {
     kEferSCE = 1u << 0, kEferLME = 1u << 8, kEferLMA = 1u << 10, kEferNXE = 1u << 11,
 };
 
+struct InsnCache;  // exec.cpp
+
 class Cpu {
 public:
     Cpu(AddressSpace& memory, AddressSpace* io, X86Config config, X86Core& owner);
@@ -298,6 +300,27 @@ public:
     bool trace_interrupts = false, trace_instructions = false;
     void trace(const std::string& line) { if (trace_sink) trace_sink(line); }
     std::uint32_t eflags_ = 2;  // flags()/set_flags() storage (exec code may keep parts lazily)
+    // ---- Added by the performance work (exec.cpp, run.cpp, memory.cpp) ------------------------
+    // The decoded-block cache (exec.cpp): runs of decoded instructions keyed by the host address
+    // of their first byte and the CS default size, each checked against the bytes in memory
+    // when entered (so DMA, other CPUs, stores between blocks and memory-map changes need no
+    // invalidation). Allocated on first use.
+    std::shared_ptr<InsnCache> insn_cache;
+    // Run the block at CS:rip: at most budget instructions, ending early after any instruction
+    // that jumps, changes the mode, or sets exec_break. Returns the number executed (0: the
+    // code is not cacheable here, use step()). Before each instruction start_rip/start_rsp get
+    // its EIP/ESP, for the fault rule; instructions counts each completed one.
+    std::uint64_t run_block(std::uint64_t budget, std::uint64_t& start_rip, std::uint64_t& start_rsp);
+    // The host page of the running block (null outside one). A store into it, and any MMIO
+    // access, sets exec_break so the block ends after that instruction: the next one is then
+    // looked up (and its bytes checked) again, and an interrupt the access raised is taken at
+    // the next instruction boundary.
+    const std::uint8_t* exec_page = nullptr;
+    bool exec_break = false;
+    void note_store(const std::uint8_t* host) {
+        if ((reinterpret_cast<std::uintptr_t>(host) & ~std::uintptr_t{0xFFF}) == reinterpret_cast<std::uintptr_t>(exec_page))
+            exec_break = true;
+    }
 };
 
 // Code fetch is the hottest memory access: fetch8()'s fast path (the current code page through

@@ -16,6 +16,7 @@ struct OpInfo {
     bool modrm = false;
     Imm imm = kNone;
     bool lockable = false;  // LOCK allowed with a memory destination (groups refine by reg)
+    bool sequential = false;  // Insn::seq: may continue a block (see build_map)
 };
 
 using Map = std::array<OpInfo, 512>;
@@ -146,6 +147,18 @@ constexpr Map build_map() {
     set(m, 0x1C0, h_xadd, true, kNone, true); set(m, 0x1C1, h_xadd, true, kNone, true);
     set(m, 0x1C7, h_grp9, true, kNone, true);
     range(m, 0x1C8, 0x1CF, h_bswap);
+
+    // Instructions a decoded block may continue after: they fall through to the next
+    // instruction and change no mode, segment, IF/TF, control register or halt state (the
+    // block runner still ends a block whenever rip is not the next instruction's).
+    for (Handler h : {h_alu, h_grp1, h_incdec_reg, h_test, h_grp3, h_grp4, h_shift, h_shiftd,
+                      h_imul_rm, h_imul_imm, h_bt, h_bsf_bsr, h_setcc, h_cmov, h_xadd, h_cmpxchg,
+                      h_grp9, h_cbw_cwd, h_mov, h_mov_imm, h_mov_moffs, h_movzx_movsx, h_xchg,
+                      h_xchg_eax, h_lea, h_bswap, h_push_reg, h_pop_reg, h_push_imm, h_pop_rm,
+                      h_enter, h_leave, h_lahf, h_sahf, h_nop, h_bcd, h_salc, h_xlat, h_pusha,
+                      h_popa})
+        for (OpInfo& info : m)
+            if (info.handler == h) info.sequential = true;
     return m;
 }
 
@@ -294,8 +307,8 @@ void decode(Cpu& c, Insn& d) {
     case kIbs: d.imm = static_cast<std::uint32_t>(static_cast<std::int8_t>(fetch())); break;
     case kIz: d.imm = d.op32 ? fetch32() : fetch16(); break;
     case kIw: d.imm = fetch16(); break;
-    case kIwIb: d.imm = fetch16(); d.imm2 = fetch(); break;
-    case kFarPtr: d.imm = d.op32 ? fetch32() : fetch16(); d.imm2 = fetch16(); break;
+    case kIwIb: d.imm = fetch16(); d.disp = fetch(); break;
+    case kFarPtr: d.imm = d.op32 ? fetch32() : fetch16(); d.disp = fetch16(); break;
     case kMoffs: d.disp = d.addr32 ? fetch32() : fetch16(); break;
     case kGrp3:
         if (d.reg < 2) d.imm = (opcode & 1) ? (d.op32 ? fetch32() : fetch16()) : fetch();
@@ -304,6 +317,8 @@ void decode(Cpu& c, Insn& d) {
     d.len = static_cast<std::uint8_t>(n);
 
     if (d.lock && (!info.lockable || d.mod == 3 || !lock_allowed(opcode, d.reg))) c.raise(vec::UD);
+    d.seq = info.sequential;
+    if (Handler h = specialize(d)) d.handler = h;
 }
 
 void h_ud(Cpu& c, const Insn&) { c.raise(vec::UD); }

@@ -1,8 +1,82 @@
-// The integer unit's entry point: step() decodes one instruction and runs its handler; EFLAGS
-// is kept eagerly in eflags_ (every handler commits its flags).
+// The integer unit's entry points: step() decodes and runs one instruction; run_block() runs
+// cached blocks of decoded instructions. EFLAGS is kept eagerly in eflags_ (every handler
+// commits its flags).
+//
+// Blocks are keyed by the host address of their first byte (RAM or ROM seen through the code
+// TLB, which already encodes paging, the CS limit and the memory map) and the CS default size,
+// the only state besides the bytes that decoding depends on. A block keeps the bytes it was
+// decoded from and is entered only while memory still holds exactly those bytes (a compare of
+// a few words per block, far cheaper than decoding): self-modifying code, DMA, other CPUs'
+// stores and PAM/BAR remapping need no invalidation. A store into the running block's own
+// page ends the block after that instruction (Cpu::note_store), so even code that rewrites
+// the instruction that follows it runs the new bytes, as x86's coherent instruction fetch
+// requires.
+//
+// Storage: blocks are packed (header, Insns, bytes) into an arena and found through a
+// direct-mapped table of {key, block}; a slot that is reused or a block whose bytes changed
+// simply points to a new block, and the whole cache starts over when the arena is full.
+#include <cstring>
+#include <vector>
+
 #include "decode.h"
 
 namespace emu::x86 {
+
+namespace {
+constexpr unsigned kMaxInsns = 32;
+constexpr unsigned kMaxBytes = 160;
+
+struct Block {
+    std::uint64_t key;  // host address * 2 + code32
+    std::uint16_t count, nbytes;
+    // Followed by Insn[count] and then the nbytes bytes the block was decoded from.
+    Insn* insns() { return reinterpret_cast<Insn*>(this + 1); }
+    std::uint8_t* bytes() { return reinterpret_cast<std::uint8_t*>(insns() + count); }
+    static std::size_t size_for(unsigned count, unsigned nbytes) {
+        return (sizeof(Block) + count * sizeof(Insn) + nbytes + 8 + 15) & ~std::size_t{15};
+    }
+};
+static_assert(sizeof(Block) % alignof(Insn) == 0);
+static_assert(sizeof(Insn) == 32);
+}  // namespace
+
+struct InsnCache {
+    static constexpr unsigned kSlots = 1u << 15;
+    static constexpr std::size_t kChunk = 1u << 20;
+    static constexpr std::size_t kMaxChunks = 32;  // 32 MiB of blocks, then start over
+    struct Slot {
+        std::uint64_t key = 0;
+        Block* block = nullptr;
+    };
+    Slot slots[kSlots];
+    std::vector<std::unique_ptr<std::uint8_t[]>> chunks;
+    std::size_t chunk = 0, used = kChunk;  // current chunk and its bytes used
+    // The block being built (then copied into the arena at its real size).
+    alignas(16) std::uint8_t scratch[sizeof(Block) + kMaxInsns * sizeof(Insn) + kMaxBytes + 32];
+
+    static unsigned index(std::uintptr_t host) { return static_cast<unsigned>((host ^ (host >> 15)) & (kSlots - 1)); }
+
+    std::uint8_t* allocate(std::size_t bytes) {
+        if (used + bytes > kChunk) {
+            std::size_t next = chunks.empty() ? 0 : chunk + 1;
+            if (next >= kMaxChunks) {
+                flush();
+                next = 0;
+            }
+            if (next >= chunks.size()) chunks.push_back(std::make_unique<std::uint8_t[]>(kChunk));
+            chunk = next;
+            used = 0;
+        }
+        std::uint8_t* p = chunks[chunk].get() + used;
+        used += bytes;
+        return p;
+    }
+    void flush() {
+        for (Slot& s : slots) s = Slot{};
+        chunk = 0;
+        used = 0;
+    }
+};
 
 std::uint32_t Cpu::flags() const { return eflags_ | 2; }
 
@@ -17,6 +91,144 @@ void Cpu::step() {
     // makes run() restore it.
     rip = (rip + d.len) & (code32() ? 0xFFFFFFFFull : 0xFFFFull);
     d.handler(*this, d);
+}
+
+namespace {
+
+// The host address of the code at CS:ip if 16 bytes from there can be read without further
+// checks: the current code page (fetch_tag) 16 bytes before its end, inside the CS limit and
+// the 64 KiB IP wrap. Then any instruction starting there (at most 15 bytes) lies wholly inside.
+inline const std::uint8_t* code_window(const Cpu& c, std::uint32_t ip, bool c32) {
+    const std::uint64_t linear = (c.seg[CS].base + ip) & 0xFFFFFFFFu;
+    if (((linear & ~0xFFFull) | (c.cpl == 3)) == c.tlb.fetch_tag && (linear & 0xFFF) <= 0x1000 - 16 &&
+        static_cast<std::uint64_t>(ip) + 15 <= c.seg[CS].limit && (c32 || ip <= 0x10000 - 16)) [[likely]]
+        return c.tlb.fetch_host + (linear & 0xFFF);
+    return nullptr;
+}
+
+// Whether the n stored bytes at a (followed by at least 8 readable bytes) equal those at host
+// (at least 16 readable bytes past the block's last instruction start, so n <= 8 may read 8).
+inline bool same_bytes(const std::uint8_t* a, const std::uint8_t* host, unsigned n) {
+    std::uint64_t x, y;
+    if (n <= 8) {
+        __builtin_memcpy(&x, a, 8);
+        __builtin_memcpy(&y, host, 8);
+        const std::uint64_t mask = n == 8 ? ~0ull : (1ull << (8 * n)) - 1;
+        return ((x ^ y) & mask) == 0;
+    }
+    for (unsigned i = 0; i + 8 < n; i += 8) {
+        __builtin_memcpy(&x, a + i, 8);
+        __builtin_memcpy(&y, host + i, 8);
+        if (x != y) return false;
+    }
+    __builtin_memcpy(&x, a + n - 8, 8);
+    __builtin_memcpy(&y, host + n - 8, 8);
+    return x == y;
+}
+
+// Decode the block at host (= CS:rip) into the arena. A fault decoding the first instruction
+// propagates (as from step()); one in a later instruction ends the block before it.
+Block* build_block(Cpu& c, InsnCache& cache, const std::uint8_t* host, std::uint64_t key, bool c32) {
+    auto* b = reinterpret_cast<Block*>(cache.scratch);
+    b->key = key;
+    b->count = 0;
+    Insn* insns = b->insns();
+    const std::uint64_t rip0 = c.rip;
+    const std::uint32_t ip_mask = c32 ? 0xFFFFFFFFu : 0xFFFFu;
+    unsigned off = 0;
+    try {
+        for (;;) {
+            Insn& d = insns[b->count];
+            d = Insn{};
+            c.rip = (rip0 + off) & ip_mask;
+            if (b->count == 0) {
+                decode(c, d);
+            } else {
+                try {
+                    decode(c, d);
+                } catch (const Fault&) {
+                    break;
+                }
+            }
+            ++b->count;
+            off += d.len;
+            if (!d.seq || b->count == kMaxInsns || off + 15 > kMaxBytes) break;
+            // The next instruction must lie in the same window (page, limit, IP wrap).
+            if (code_window(c, static_cast<std::uint32_t>((rip0 + off) & ip_mask), c32) != host + off) break;
+        }
+    } catch (...) {
+        c.rip = rip0;
+        throw;
+    }
+    c.rip = rip0;
+    b->nbytes = static_cast<std::uint16_t>(off);
+    const std::size_t size = Block::size_for(b->count, off);
+    auto* out = reinterpret_cast<Block*>(cache.allocate(size));
+    std::memcpy(static_cast<void*>(out), b, sizeof(Block) + b->count * sizeof(Insn));
+    std::memcpy(out->bytes(), host, off);
+    std::memset(out->bytes() + off, 0, 8);
+    return out;
+}
+
+}  // namespace
+
+std::uint64_t Cpu::run_block(std::uint64_t budget, std::uint64_t& start_rip, std::uint64_t& start_rsp) {
+    if (!insn_cache) [[unlikely]]
+        insn_cache = std::make_shared<InsnCache>();
+    InsnCache& cache = *insn_cache;
+    const bool nmi_was_blocked = nmi_blocked;
+    std::uint64_t total = 0;
+    // Blocks follow each other here while nothing needs run()'s attention; the checks between
+    // them are those run() makes before an instruction.
+    for (;;) {
+        const bool c32 = code32();
+        const std::uint8_t* host = code_window(*this, static_cast<std::uint32_t>(rip), c32);
+        if (!host) [[unlikely]]
+            return total;
+        const auto h = reinterpret_cast<std::uintptr_t>(host);
+        const std::uint64_t key = h * 2 + c32;
+        InsnCache::Slot& slot = cache.slots[InsnCache::index(h)];
+        start_rip = rip;
+        start_rsp = gpr[kEsp];
+        Block* b = slot.block;
+        if (slot.key != key || !same_bytes(b->bytes(), host, b->nbytes)) [[unlikely]] {
+            b = build_block(*this, cache, host, key, c32);
+            slot.key = key;
+            slot.block = b;
+        }
+        const std::uint64_t ip_mask = c32 ? 0xFFFFFFFFull : 0xFFFFull;
+        const std::uint64_t left = budget - total;
+        const std::uint64_t n = b->count < left ? b->count : left;
+        const Insn* insns = b->insns();
+        exec_page = reinterpret_cast<const std::uint8_t*>(h & ~std::uintptr_t{0xFFF});
+        exec_break = false;
+        std::uint64_t i = 0;
+        try {
+            while (i < n) {
+                const Insn& d = insns[i];
+                start_rip = rip;
+                start_rsp = gpr[kEsp];
+                // rip moves past the instruction before it executes (see step()).
+                const std::uint64_t next = (rip + d.len) & ip_mask;
+                rip = next;
+                d.handler(*this, d);
+                ++i;
+                if (rip != next || exec_break) [[unlikely]]
+                    break;
+            }
+        } catch (...) {
+            instructions += i;  // the ones before the faulting instruction completed
+            exec_page = nullptr;
+            throw;
+        }
+        instructions += i;
+        exec_page = nullptr;
+        total += i;
+        if (total >= budget || exec_break || interrupt_shadow || halted || shutdown || (eflags_ & kTF) ||
+            nmi_blocked != nmi_was_blocked || async_events.load(std::memory_order_relaxed))
+            return total;
+        if ((eflags_ & kIF) && interrupt_source && interrupt_source->interrupt_pending()) return total;
+    }
 }
 
 }  // namespace emu::x86

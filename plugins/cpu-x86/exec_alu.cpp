@@ -16,9 +16,9 @@ inline void alu_rm(Cpu& c, const Insn& d, unsigned op, unsigned size, std::uint3
         return;
     }
     const std::uint32_t off = ea(c, d);
-    const auto a = static_cast<std::uint32_t>(c.read(mseg(d), off, size));
+    const std::uint32_t a = mem_read(c, mseg(d), off, size);
     const FlagResult r = alu_op(op, a, src, c.eflags_, size);
-    if (op != 7) c.write(mseg(d), off, size, r.value);
+    if (op != 7) mem_write(c, mseg(d), off, size, r.value);
     set_arith(c, r.flags);
 }
 
@@ -74,8 +74,8 @@ void incdec_rm(Cpu& c, const Insn& d, unsigned size, bool dec) {
         return;
     }
     const std::uint32_t off = ea(c, d);
-    const FlagResult r = flags_incdec(static_cast<std::uint32_t>(c.read(mseg(d), off, size)), dec, c.eflags_, size);
-    c.write(mseg(d), off, size, r.value);
+    const FlagResult r = flags_incdec(mem_read(c, mseg(d), off, size), dec, c.eflags_, size);
+    mem_write(c, mseg(d), off, size, r.value);
     set_arith(c, r.flags);
 }
 

@@ -12,12 +12,12 @@ void h_jmp_rel(Cpu& c, const Insn& d) { near_jump(c, d, static_cast<std::uint32_
 
 void h_call_rel(Cpu& c, const Insn& d) {
     const std::uint32_t next = static_cast<std::uint32_t>(c.rip);
-    c.push(next, d.osize());
+    fast_push(c, next, d.osize());
     near_jump(c, d, next + d.imm);
 }
 
 void h_ret_near(Cpu& c, const Insn& d) {
-    const auto target = static_cast<std::uint32_t>(c.pop(d.osize()));
+    const std::uint32_t target = fast_pop(c, d.osize());
     near_jump(c, d, target);
     if (d.opcode == 0xC2) {
         const std::uint64_t sm = c.stack32() ? 0xFFFFFFFFu : 0xFFFFu;
@@ -27,7 +27,7 @@ void h_ret_near(Cpu& c, const Insn& d) {
 
 // 9A CALL ptr16:16/32, EA JMP ptr16:16/32.
 void h_far_ptr(Cpu& c, const Insn& d) {
-    const auto sel = static_cast<std::uint16_t>(d.imm2);
+    const auto sel = static_cast<std::uint16_t>(d.disp);  // the selector (decode.h)
     if (d.opcode == 0x9A)
         c.far_call(sel, d.imm, d.op32, c.rip);
     else
@@ -95,7 +95,7 @@ void h_grp5(Cpu& c, const Insn& d) {
     case 1: incdec_rm(c, d, size, d.reg == 1); break;
     case 2: {
         const std::uint32_t target = read_rm(c, d, size);
-        c.push(static_cast<std::uint32_t>(c.rip), size);
+        fast_push(c, static_cast<std::uint32_t>(c.rip), size);
         near_jump(c, d, target);
         break;
     }
@@ -113,7 +113,7 @@ void h_grp5(Cpu& c, const Insn& d) {
             c.far_jump(sel, offset, d.op32, c.rip);
         break;
     }
-    case 6: c.push(read_rm(c, d, size), size); break;
+    case 6: fast_push(c, read_rm(c, d, size), size); break;
     default: c.raise(vec::UD);
     }
 }

@@ -97,16 +97,16 @@ void h_nop(Cpu&, const Insn&) {}
 
 void h_push_reg(Cpu& c, const Insn& d) {
     const unsigned size = d.osize();
-    c.push(get_reg(c, d.opcode & 7, size), size);  // PUSH ESP pushes the old value
+    fast_push(c, get_reg(c, d.opcode & 7, size), size);  // PUSH ESP pushes the old value
 }
 
 void h_pop_reg(Cpu& c, const Insn& d) {
     const unsigned size = d.osize();
-    const auto v = static_cast<std::uint32_t>(c.pop(size));
+    const std::uint32_t v = fast_pop(c, size);
     put_reg(c, d.opcode & 7, size, v);
 }
 
-void h_push_imm(Cpu& c, const Insn& d) { c.push(d.imm & size_mask(d.osize()), d.osize()); }
+void h_push_imm(Cpu& c, const Insn& d) { fast_push(c, d.imm & size_mask(d.osize()), d.osize()); }
 
 // 8F /0: the address is computed after ESP has been incremented.
 void h_pop_rm(Cpu& c, const Insn& d) {
@@ -169,7 +169,7 @@ void h_popf(Cpu& c, const Insn& d) {
 
 void h_enter(Cpu& c, const Insn& d) {
     const unsigned size = d.osize();
-    const std::uint32_t alloc = d.imm & 0xFFFF, level = d.imm2 & 31;
+    const std::uint32_t alloc = d.imm & 0xFFFF, level = d.disp & 31;  // the second immediate (decode.h)
     const std::uint32_t sm = stack_mask(c);
     std::uint32_t bp = c.reg32(kEbp);
     c.push(get_reg(c, kEbp, size), size);

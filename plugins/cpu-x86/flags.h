@@ -17,7 +17,9 @@ constexpr std::uint32_t sign_bit(unsigned size) { return 1u << (size * 8 - 1); }
 constexpr std::uint32_t flag_if(bool b, std::uint32_t f) { return b ? f : 0u; }
 
 // PF reflects the low byte only (even number of set bits).
-inline std::uint32_t parity_flag(std::uint32_t v) { return flag_if(!(__builtin_popcount(v & 0xFF) & 1), kPF); }
+// __builtin_parity of a byte compiles to the host's own PF (test; setnp) where popcount
+// without -mpopcnt would be a library call.
+inline std::uint32_t parity_flag(std::uint32_t v) { return flag_if(!__builtin_parity(v & 0xFF), kPF); }
 
 // SF, ZF and PF of a result of the given size.
 inline std::uint32_t szp_flags(std::uint32_t r, unsigned size) {
@@ -89,6 +91,76 @@ inline bool condition(std::uint32_t f, unsigned cc) {
     default: r = (f & kZF) || (!(f & kSF) != !(f & kOF)); break;
     }
     return r != (cc & 1);
+}
+
+// Shifts and rotates (exec_shift.cpp has the flag rules; exec_fast.cpp specialises them).
+// ROL ROR RCL RCR SHL SHR SAL SAR (ModRM.reg) of v by count (already masked to 5 bits):
+// Returns the result and the new arithmetic flags (unchanged ones copied from eflags).
+inline FlagResult shift_op(unsigned op, std::uint32_t v, unsigned count, std::uint32_t eflags, unsigned size) {
+    const unsigned bits = size * 8;
+    const std::uint32_t m = size_mask(size), sb = sign_bit(size);
+    const std::uint32_t keep = eflags & kArithFlags;
+    v &= m;
+    if (count == 0) return {v, keep};
+    switch (op) {
+    case 0: {  // ROL
+        const unsigned n = count & (bits - 1);
+        const std::uint32_t r = n ? ((v << n) | (v >> (bits - n))) & m : v;
+        const std::uint32_t cf = r & 1;
+        const std::uint32_t of = ((r & sb) ? 1u : 0u) ^ cf;
+        return {r, (keep & ~(kCF | kOF)) | flag_if(cf, kCF) | flag_if(of, kOF)};
+    }
+    case 1: {  // ROR
+        const unsigned n = count & (bits - 1);
+        const std::uint32_t r = n ? ((v >> n) | (v << (bits - n))) & m : v;
+        const bool cf = r & sb;
+        const bool of = cf != static_cast<bool>(r & (sb >> 1));
+        return {r, (keep & ~(kCF | kOF)) | flag_if(cf, kCF) | flag_if(of, kOF)};
+    }
+    case 2:
+    case 3: {  // RCL, RCR
+        const unsigned n = size == 4 ? count : count % (bits + 1);
+        if (n == 0) return {v, keep};
+        const std::uint64_t cf = eflags & kCF;
+        const std::uint64_t w = v;
+        std::uint64_t r;
+        bool new_cf;
+        if (op == 2) {
+            r = (w << n) | (cf << (n - 1));
+            if (n > 1) r |= w >> (bits + 1 - n);
+            new_cf = (w >> (bits - n)) & 1;
+        } else {
+            r = (w >> n) | (cf << (bits - n));
+            if (n > 1) r |= w << (bits + 1 - n);
+            new_cf = (w >> (n - 1)) & 1;
+        }
+        const bool of = (w ^ r) & sb;
+        return {static_cast<std::uint32_t>(r) & m, (keep & ~(kCF | kOF)) | flag_if(new_cf, kCF) | flag_if(of, kOF)};
+    }
+    case 4:
+    case 6: {  // SHL/SAL
+        const std::uint64_t src = static_cast<std::uint64_t>(v) << (count - 1);
+        const std::uint32_t r = static_cast<std::uint32_t>(src << 1) & m;
+        std::uint32_t f = szp_flags(r, size);
+        if (src & sb) f |= kCF;
+        if ((src ^ r) & sb) f |= kOF;
+        return {r, f};
+    }
+    default: {  // SHR, SAR
+        std::uint32_t src;
+        if (op == 5) {
+            src = v >> (count - 1);
+        } else {
+            const std::int32_t sv = static_cast<std::int32_t>(v << (32 - bits)) >> (32 - bits);
+            src = static_cast<std::uint32_t>(sv >> (count - 1));
+        }
+        const std::uint32_t r = (op == 5 ? src >> 1 : static_cast<std::uint32_t>(static_cast<std::int32_t>(src) >> 1)) & m;
+        std::uint32_t f = szp_flags(r, size);
+        if (src & 1) f |= kCF;
+        if ((src ^ r) & sb) f |= kOF;
+        return {r, f};
+    }
+    }
 }
 
 }  // namespace emu::x86

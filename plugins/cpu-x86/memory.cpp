@@ -29,6 +29,7 @@ std::uint64_t page_read(Cpu& c, std::uint64_t linear, unsigned size, unsigned us
         return value;
     }
     const std::uint64_t pa = e.pa | offset;
+    c.exec_break = true;  // a device register read may change interrupt state
     if (size == 1 || size == 2 || size == 4 || size == 8) {
         // Unassigned addresses read as all ones, as on a PC's bus.
         if (c.memory.read_value(pa, size, value) == MemResult::Unassigned) value = ~0ull;
@@ -46,11 +47,13 @@ void page_write(Cpu& c, std::uint64_t linear, unsigned size, std::uint64_t value
     TlbEntry& e = c.tlb_lookup(linear, Access::Write, user);
     const unsigned offset = linear & 0xFFF;
     if (e.host) {
+        c.note_store(e.host + offset);
         std::memcpy(e.host + offset, &value, size);
         return;
     }
     // MMIO, ROM (write_value ignores the write) or nothing at all.
     const std::uint64_t pa = e.pa | offset;
+    c.exec_break = true;
     if (size == 1 || size == 2 || size == 4 || size == 8) {
         c.memory.write_value(pa, size, value);
     } else {
@@ -115,6 +118,7 @@ inline void linear_write(Cpu& c, std::uint64_t linear, unsigned size, std::uint6
     if ((linear & 0xFFF) + size <= 0x1000) {
         const TlbEntry& e = c.tlb.entry(user, kWrite, linear);
         if (e.tag == (linear & ~0xFFFull) && e.host) [[likely]] {
+            c.note_store(e.host + (linear & 0xFFF));
             store(e.host + (linear & 0xFFF), size, value);
             return;
         }
@@ -261,9 +265,11 @@ std::uint64_t Cpu::read_physical(std::uint64_t pa, unsigned size) {
 
 void Cpu::write_physical(std::uint64_t pa, std::uint64_t value, unsigned size) {
     if (std::uint8_t* host = phys_host(*this, pa, size)) {
+        note_store(host);
         std::memcpy(host, &value, size);
         return;
     }
+    exec_break = true;
     memory.write_value(pa, size, value);
 }
 

@@ -71,7 +71,7 @@ StopReason run_cpu(Cpu& cpu, std::uint64_t max_instructions) {
     // first moves on, so its handler's first instruction still can).
     bool first = true;
     const std::uint64_t resume_pc = pc(cpu);
-    for (std::uint64_t done = 0; done < max_instructions; ++done) {
+    for (std::uint64_t done = 0; done < max_instructions;) {
         if (cpu.async_events.load(std::memory_order_acquire)) [[unlikely]] {
             const Event e = service_events(cpu);
             if (e == Event::Stop) return StopReason::Stopped;
@@ -85,6 +85,7 @@ StopReason run_cpu(Cpu& cpu, std::uint64_t max_instructions) {
             cpu.halted = false;
             cpu.deliver(cpu.interrupt_source->acknowledge(), IntKind::External, false, 0, cpu.rip);
             if (cpu.shutdown) return StopReason::Shutdown;
+            ++done;
             continue;  // the handler's first instruction goes through the checks again
         }
         if (cpu.halted) return StopReason::Halted;
@@ -93,17 +94,34 @@ StopReason run_cpu(Cpu& cpu, std::uint64_t max_instructions) {
             if (cpu.trace_instructions) trace_instruction(cpu);
         }
         first = false;
+        // One instruction at a time under the single-step trap, breakpoints/tracing, and right
+        // after STI/MOV SS (an interrupt is due after exactly that one); otherwise a decoded
+        // block, with the checks above between blocks. Blocks end at every jump, mode change,
+        // MMIO access and store into their own page, so interrupts raised by the guest's own
+        // accesses are still taken at the next instruction boundary; other threads' events
+        // wait at most one block.
+        const bool single = hooks || (fl & kTF) || cpu.interrupt_shadow;
         cpu.interrupt_shadow = false;
         const bool nmi_was_blocked = cpu.nmi_blocked;
-        const std::uint64_t start_rip = cpu.rip, start_rsp = cpu.gpr[kEsp];
+        std::uint64_t start_rip = cpu.rip, start_rsp = cpu.gpr[kEsp];
+        const std::uint64_t before = cpu.instructions;
         try {
-            cpu.step();
-            ++cpu.instructions;
-            if (fl & kTF) [[unlikely]] {  // single-step trap after the instruction (SDM 17.3.1.4)
-                cpu.dr[6] |= 0x4000;       // DR6.BS
-                cpu.deliver(vec::DB, IntKind::Exception, false, 0, cpu.rip);
+            std::uint64_t n = 0;
+            if (!single) n = cpu.run_block(max_instructions - done, start_rip, start_rsp);
+            if (n) {
+                done += n;
+            } else {
+                cpu.step();
+                ++cpu.instructions;
+                ++done;
+                if (fl & kTF) [[unlikely]] {  // single-step trap after the instruction (SDM 17.3.1.4)
+                    cpu.dr[6] |= 0x4000;       // DR6.BS
+                    cpu.deliver(vec::DB, IntKind::Exception, false, 0, cpu.rip);
+                }
             }
         } catch (const Fault& f) {
+            done += cpu.instructions - before + 1;  // the completed ones and the faulting one
+            cpu.exec_page = nullptr;
             cpu.rip = start_rip;
             cpu.gpr[kEsp] = start_rsp;
             cpu.deliver(f.vector, IntKind::Exception, f.has_error, f.error, start_rip);
