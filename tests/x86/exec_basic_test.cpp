@@ -9,40 +9,29 @@ namespace {
 
 using test::Machine;
 
-constexpr std::uint32_t kArith = kCF | kPF | kAF | kZF | kSF | kOF;
-
-std::uint32_t run32(Machine& m, const std::string& code) {
-    m.start32(code + "\nhlt\n");
-    EXPECT_TRUE(m.run_to_hlt());
-    return m.core().eflags();
-}
-
-std::uint32_t run16(Machine& m, const std::string& code) {
-    m.start16(code + "\nhlt\n");
-    EXPECT_TRUE(m.run_to_hlt());
-    return m.core().eflags();
-}
+using test::run16;
+using test::run32;
 
 TEST(ExecAlu, AddSubFlags) {
     Machine m;
     std::uint32_t f = run32(m, "mov eax, 0x7fffffff\nadd eax, 1");
     EXPECT_EQ(m.core().reg(kEax), 0x80000000u);
-    EXPECT_EQ(f & kArith, kOF | kSF | kAF | kPF);
+    EXPECT_EQ(f & kArithFlags, kOF | kSF | kAF | kPF);
     f = run32(m, "mov eax, 0xffffffff\nadd eax, 1");
     EXPECT_EQ(m.core().reg(kEax), 0u);
-    EXPECT_EQ(f & kArith, kCF | kZF | kAF | kPF);
+    EXPECT_EQ(f & kArithFlags, kCF | kZF | kAF | kPF);
     f = run32(m, "mov al, 0x10\nsub al, 0x20");
     EXPECT_EQ(m.core().reg(kEax) & 0xFF, 0xF0u);
-    EXPECT_EQ(f & kArith, kCF | kSF | kPF);
+    EXPECT_EQ(f & kArithFlags, kCF | kSF | kPF);
     f = run32(m, "stc\nmov ebx, 5\nmov ecx, 3\nsbb ebx, ecx");
     EXPECT_EQ(m.core().reg(kEbx), 1u);
-    EXPECT_EQ(f & kArith, 0u);
+    EXPECT_EQ(f & kArithFlags, 0u);
     f = run32(m, "stc\nmov dx, 0xffff\nadc dx, 0");
     EXPECT_EQ(m.core().reg(kEdx) & 0xFFFF, 0u);
-    EXPECT_EQ(f & kArith, kCF | kZF | kAF | kPF);
+    EXPECT_EQ(f & kArithFlags, kCF | kZF | kAF | kPF);
     f = run32(m, "mov eax, 0x12345678\ncmp eax, 0x12345679");
     EXPECT_EQ(m.core().reg(kEax), 0x12345678u);
-    EXPECT_EQ(f & kArith, kCF | kSF | kAF | kPF);
+    EXPECT_EQ(f & kArithFlags, kCF | kSF | kAF | kPF);
 }
 
 TEST(ExecAlu, LogicAndMemoryForms) {
@@ -58,25 +47,25 @@ TEST(ExecAlu, LogicAndMemoryForms) {
                             "mov eax, [ebx]\n"
                             "test eax, eax");
     EXPECT_EQ(m.core().reg(kEax), 0x01F00FFFu);
-    EXPECT_EQ(f & kArith, kPF);
+    EXPECT_EQ(f & kArithFlags, kPF);
     f = run32(m, "mov eax, 0x80\nmov ecx, 0x80\nand al, cl");
-    EXPECT_EQ(f & kArith, kSF);
+    EXPECT_EQ(f & kArithFlags, kSF);
 }
 
 TEST(ExecAlu, IncDecNegNot) {
     Machine m;
     std::uint32_t f = run32(m, "stc\nmov eax, 0x7fffffff\ninc eax");
     EXPECT_EQ(m.core().reg(kEax), 0x80000000u);
-    EXPECT_EQ(f & kArith, kCF | kOF | kSF | kAF | kPF);
+    EXPECT_EQ(f & kArithFlags, kCF | kOF | kSF | kAF | kPF);
     f = run32(m, "clc\nmov cl, 0\ndec cl");
     EXPECT_EQ(m.core().reg(kEcx) & 0xFF, 0xFFu);
-    EXPECT_EQ(f & kArith, kSF | kAF | kPF);
+    EXPECT_EQ(f & kArithFlags, kSF | kAF | kPF);
     f = run32(m, "mov eax, 5\nneg eax\nmov ebx, 0x1234\nnot bx");
     EXPECT_EQ(m.core().reg(kEax), 0xFFFFFFFBu);
     EXPECT_EQ(m.core().reg(kEbx), 0xEDCBu);
-    EXPECT_EQ(f & kArith, kCF | kSF | kAF);
+    EXPECT_EQ(f & kArithFlags, kCF | kSF | kAF);
     f = run32(m, "mov eax, 0\nneg eax");
-    EXPECT_EQ(f & kArith, kZF | kPF);
+    EXPECT_EQ(f & kArithFlags, kZF | kPF);
     f = run32(m, "mov dword ptr [0x3000], 0xff\ninc byte ptr [0x3000]\ndec dword ptr [0x3000]");
     EXPECT_EQ(m.ram()[0x3000], 0xFF);
 }
@@ -86,7 +75,7 @@ TEST(ExecAlu, MultiplyDivide) {
     std::uint32_t f = run32(m, "mov eax, 0x80000000\nmov ecx, 4\nmul ecx");
     EXPECT_EQ(m.core().reg(kEax), 0u);
     EXPECT_EQ(m.core().reg(kEdx), 2u);
-    EXPECT_EQ(f & kArith, kCF | kOF | kZF | kPF);
+    EXPECT_EQ(f & kArithFlags, kCF | kOF | kZF | kPF);
     f = run32(m, "mov al, 0x10\nmov bl, 0x0f\nmul bl");
     EXPECT_EQ(m.core().reg(kEax) & 0xFFFF, 0xF0u);
     EXPECT_EQ(f & (kCF | kOF), 0u);
@@ -238,7 +227,7 @@ TEST(ExecMove, FlagsInstructions) {
     Machine m;
     std::uint32_t f = run32(m, "mov eax, 0\nsub eax, 1\nlahf\nmov bl, ah\nmov ah, 0x41\nsahf\ncmc\nstd");
     EXPECT_EQ(m.core().reg(kEbx) & 0xFF, 0x97u);
-    EXPECT_EQ(f & (kArith | kDF), kZF | kDF);
+    EXPECT_EQ(f & (kArithFlags | kDF), kZF | kDF);
     f = run32(m, "pushfd\npop eax\nor eax, 0x40cd5\npush eax\npopfd\npushfd\npop ebx\ncld\ncli");
     EXPECT_EQ(m.core().reg(kEbx) & 0x40CD5u, 0x40CD5u);
     EXPECT_EQ(f & kIF, 0u);

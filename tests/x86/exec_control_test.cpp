@@ -10,19 +10,8 @@ namespace {
 
 using test::Machine;
 
-constexpr std::uint32_t kArith = kCF | kPF | kAF | kZF | kSF | kOF;
-
-std::uint32_t run32(Machine& m, const std::string& code) {
-    m.start32(code + "\nhlt\n");
-    EXPECT_TRUE(m.run_to_hlt());
-    return m.core().eflags();
-}
-
-std::uint32_t run16(Machine& m, const std::string& code) {
-    m.start16(code + "\nhlt\n");
-    EXPECT_TRUE(m.run_to_hlt());
-    return m.core().eflags();
-}
+using test::run16;
+using test::run32;
 
 TEST(ExecControl, ConditionalJumpsAndLoops) {
     Machine m;
@@ -178,7 +167,7 @@ TEST(ExecShift, FlagsMatchQemu) {
     Machine m;
     std::uint32_t f = run32(m, "mov eax, 0x80000001\nmov cl, 3\nshl eax, cl");
     EXPECT_EQ(m.core().reg(kEax), 8u);
-    EXPECT_EQ(f & kArith, 0u);  // CF = the last bit out (bit 29), OF = 0
+    EXPECT_EQ(f & kArithFlags, 0u);  // CF = the last bit out (bit 29), OF = 0
     f = run32(m, "mov al, 0x81\nrol al, 1");
     EXPECT_EQ(m.core().reg(kEax) & 0xFF, 0x03u);
     EXPECT_EQ(f & (kCF | kOF), kCF | kOF);
@@ -190,7 +179,7 @@ TEST(ExecShift, FlagsMatchQemu) {
     EXPECT_EQ(f & (kCF | kOF), kCF);
     f = run32(m, "mov eax, 0xf0000000\nsar eax, 4");
     EXPECT_EQ(m.core().reg(kEax), 0xFF000000u);
-    EXPECT_EQ(f & kArith, kSF | kPF);
+    EXPECT_EQ(f & kArithFlags, kSF | kPF);
     f = run32(m, "mov eax, 0x12345678\nmov ebx, 0x9abcdef0\nshld eax, ebx, 8\nmov ecx, 0x11112222\nshrd ecx, ebx, 4");
     EXPECT_EQ(m.core().reg(kEax), 0x3456789Au);
     EXPECT_EQ(m.core().reg(kEcx), 0x01111222u);

@@ -1,5 +1,7 @@
 #include "x86_test_support.h"
 
+#include <gtest/gtest.h>
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -94,6 +96,18 @@ void Machine::start16(const std::string& source, std::uint32_t address) {
 
 bool Machine::run_to_hlt(std::uint64_t budget) {
     return core_->run(budget) == StopReason::Halted;
+}
+
+std::uint32_t run32(Machine& m, const std::string& code) {
+    m.start32(code + "\nhlt\n");
+    EXPECT_TRUE(m.run_to_hlt());
+    return m.core().eflags();
+}
+
+std::uint32_t run16(Machine& m, const std::string& code) {
+    m.start16(code + "\nhlt\n");
+    EXPECT_TRUE(m.run_to_hlt());
+    return m.core().eflags();
 }
 
 }  // namespace emu::x86::test

@@ -54,4 +54,9 @@ private:
     std::unique_ptr<X86Core> core_;
 };
 
+// Assemble code + HLT, run it from flat 32-bit protected mode (run32) or real mode (run16),
+// expect it to reach the HLT, and return EFLAGS.
+std::uint32_t run32(Machine& m, const std::string& code);
+std::uint32_t run16(Machine& m, const std::string& code);
+
 }  // namespace emu::x86::test
