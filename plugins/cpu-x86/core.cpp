@@ -13,6 +13,7 @@ StopReason run_cpu(Cpu& cpu, std::uint64_t max_instructions);  // run.cpp
 Cpu::Cpu(AddressSpace& memory_, AddressSpace* io_, X86Config config_, X86Core& owner_)
     : memory(memory_), io(io_), config(std::move(config_)), owner(owner_) {
     apic_id = config.apic_id;
+    phys_mask = (1ull << (config.x86_64 ? 40 : 36)) - 1;
     reset_state();
 }
 
@@ -101,6 +102,7 @@ std::uint64_t X86Core::cr(unsigned n) const {
     case 2: return cpu_->cr2;
     case 3: return cpu_->cr3;
     case 4: return cpu_->cr4;
+    case 8: return cpu_->cr8;
     default: return 0;
     }
 }
@@ -128,7 +130,8 @@ void X86Core::remove_breakpoint(std::uint64_t linear) {
 // A walk without accessed/dirty updates, TLB fills or CR2 (the debugger's view).
 bool X86Core::translate_debug(std::uint64_t linear, std::uint64_t& physical) {
     Cpu& c = *cpu_;
-    linear &= 0xFFFFFFFFu;
+    if (!c.long_mode()) linear &= 0xFFFFFFFFu;
+    else if (!Cpu::canonical(linear)) return false;
     if (!c.paging()) {
         physical = linear;
         return true;

@@ -148,6 +148,11 @@ public:
     std::uint64_t tsc_offset = 0;  // TSC = clock ticks + tsc_offset (WRMSR 0x10 adjusts)
     std::uint64_t mtrr_def_type = 0, mtrr_fixed[11] = {}, mtrr_var[16] = {};
     std::uint64_t misc_enable = 1;  // IA32_MISC_ENABLE: fast strings
+    // x86-64: SYSCALL/SYSRET (STAR, LSTAR, CSTAR, SFMASK) and SWAPGS's KERNEL_GS_BASE. The
+    // FS_BASE/GS_BASE MSRs are seg[FS].base/seg[GS].base.
+    std::uint64_t star = 0, lstar = 0, cstar = 0, sfmask = 0, kernel_gs_base = 0;
+    std::uint64_t feature_control = 0;  // IA32_FEATURE_CONTROL: bit 0 locks it (no VMX/SMX to enable)
+    std::uint64_t cr8 = 0;  // task priority (MOV CR8 in 64-bit mode); stored, not linked to the APIC
 
     FpuState fpu;  // x87 (fpu.h)
 
@@ -162,8 +167,16 @@ public:
     bool protected_mode() const { return cr0 & kCr0PE; }
     bool v86() const { return flags() & kVM; }
     bool paging() const { return cr0 & kCr0PG; }
+    // Bits 63:47 all equal (48-bit linear addresses).
+    static bool canonical(std::uint64_t a) {
+        return static_cast<std::uint64_t>(static_cast<std::int64_t>(a << 16) >> 16) == a;
+    }
     // Default operand/address size of the code segment (16 or 32; 64 later).
     bool code32() const { return seg[CS].big(); }
+    // Long mode (EFER.LMA) and 64-bit mode (long mode with CS.L); compatibility mode (LMA with
+    // CS.L clear) behaves like 32-bit protected mode.
+    bool long_mode() const { return efer & kEferLMA; }
+    bool code64() const { return long_mode() && (seg[CS].attr & 0x200); }
     bool stack32() const { return seg[SS].big(); }
     std::uint32_t reg32(unsigned n) const { return static_cast<std::uint32_t>(gpr[n]); }
     void set_reg32(unsigned n, std::uint32_t v) { gpr[n] = v; }
@@ -184,7 +197,8 @@ public:
     // protected mode; real mode wraps per the 64 KiB/4 GiB limit rules), translates through
     // paging with the current CPL's privilege and raises #PF, then accesses RAM through the TLB
     // or the address space (MMIO, unassigned = all ones). size is 1, 2, 4 or 8 (8: CMPXCHG8B,
-    // FPU/MMX operands); accesses crossing a page are split correctly.
+    // FPU/MMX operands); accesses crossing a page are split correctly. 64-bit mode: no limits or
+    // rights, base 0 except FS/GS, non-canonical addresses #GP(0) (#SS(0) for SS).
     std::uint64_t read(Seg s, std::uint64_t offset, unsigned size);
     void write(Seg s, std::uint64_t offset, unsigned size, std::uint64_t value);
     // Bulk accesses for the FPU/FXSAVE and descriptor code (each byte checked like read()).
@@ -192,7 +206,8 @@ public:
     void write_bytes(Seg s, std::uint64_t offset, const void* data, unsigned length);
     // Linear access, for descriptor tables, the TSS, the IDT and the stack pushes of interrupt
     // delivery. supervisor: an implicit system access (always privileged, as descriptor-table
-    // reads are); otherwise the CPL decides.
+    // reads are); otherwise the CPL decides. 32-bit addresses outside long mode; in long mode
+    // 64-bit ones (non-canonical: #GP(0)).
     std::uint64_t read_linear(std::uint64_t linear, unsigned size, bool supervisor);
     void write_linear(std::uint64_t linear, std::uint64_t value, unsigned size, bool supervisor);
     // The linear address of seg:offset after the limit/rights check, without the access
@@ -214,7 +229,7 @@ public:
     // exists); a no-op until then.
     void code_written(std::uint64_t physical, unsigned length);
 
-    // Stack helpers on SS:ESP (or SP with a 16-bit stack), size 2 or 4.
+    // Stack helpers on SS:ESP (or SP with a 16-bit stack; RSP in 64-bit mode), size 2, 4 or 8.
     void push(std::uint64_t value, unsigned size);
     std::uint64_t pop(unsigned size);
 
@@ -223,20 +238,32 @@ public:
     // cached limit/attributes); protected mode loads and checks the descriptor (#GP/#SS/#NP with
     // the selector as error code), sets its accessed bit, and updates cpl for CS.
     void load_segment(Seg s, std::uint16_t selector);
-    // Far control transfers; op32 is the operand size (16/32-bit offsets and stack slots).
-    // In real/v8086 mode these are the plain CS:IP forms. Protected mode: code segments
-    // (conforming/non-conforming), call gates (with privilege change and parameter copy), task
-    // gates and TSS selectors (task switch), and far returns to outer privilege levels.
-    void far_jump(std::uint16_t selector, std::uint32_t offset, bool op32, std::uint64_t next_rip);
-    void far_call(std::uint16_t selector, std::uint32_t offset, bool op32, std::uint64_t next_rip);
-    void far_return(bool op32, std::uint16_t pop_bytes);
-    void iret(bool op32);
+    // Far control transfers; osize is the operand size in bytes (2, 4 or 8: the offset's width
+    // and the stack slots). In real/v8086 mode these are the plain CS:IP forms. Protected mode:
+    // code segments (conforming/non-conforming), call gates (with privilege change and
+    // parameter copy), task gates and TSS selectors (task switch), and far returns to outer
+    // privilege levels. Long mode: 64-bit and compatibility code segments, 16-byte call gates
+    // (no tasks: #GP), IRET popping SS:RSP from 64-bit mode, null SS for returns to CPL 0-2.
+    void far_jump(std::uint16_t selector, std::uint64_t offset, unsigned osize, std::uint64_t next_rip);
+    void far_call(std::uint16_t selector, std::uint64_t offset, unsigned osize, std::uint64_t next_rip);
+    void far_return(unsigned osize, std::uint16_t pop_bytes);
+    void iret(unsigned osize);
+    // SYSCALL/SYSRET/SWAPGS (system.cpp; Intel's rules: #UD outside 64-bit mode or without
+    // EFER.SCE, #GP for SYSRET/SWAPGS at CPL > 0). syscall: next_rip is the RIP saved in
+    // RCX; sysret: osize 4 (to compatibility mode) or 8 (REX.W, to 64-bit mode).
+    void syscall(std::uint64_t next_rip);
+    void sysret(unsigned osize);
+    void swapgs();
     // Task switch to the TSS selected by selector (JMP/CALL/INT through a task gate, IRET with
     // NT). reason: 0 = JMP, 1 = CALL/INT, 2 = IRET.
     void task_switch(std::uint16_t selector, int reason, std::uint64_t next_rip);
     // LLDT, LTR, LAR, LSL, VERR, VERW, ARPL live in exec code but use these:
     bool read_descriptor(std::uint16_t selector, std::uint64_t& descriptor);  // false: outside table
     static Segment segment_from_descriptor(std::uint16_t selector, std::uint64_t descriptor);
+    // Long mode's 16-byte system descriptors (LDT, TSS; LLDT/LTR add this to the base): bits
+    // 63:32 of the base, from the upper 8 bytes (#GP(selector) beyond the table limit or with a
+    // non-zero type in the upper half). 0 outside long mode.
+    std::uint64_t system_descriptor_high(std::uint16_t selector);
     // I/O permission: in protected mode with CPL > IOPL, or in v8086, the TSS bitmap must allow
     // every port of [port, port+size); else #GP(0).
     void check_io(std::uint16_t port, unsigned size);
@@ -291,6 +318,20 @@ public:
     void sync_memory_generation();
     // PAE page-directory-pointer entries, loaded by MOV CR3 and paging-mode changes (SDM 4.4.1).
     std::uint64_t pdpte[4] = {};
+    // MAXPHYADDR as a mask of the physical address bits (36 for the i686 model, 40 for x86-64).
+    std::uint64_t phys_mask = (1ull << 36) - 1;
+    // Linear-address width of descriptor-table, TSS and IDT accesses: 32 bits outside long mode.
+    std::uint64_t system_linear_mask() const { return long_mode() ? ~0ull : 0xFFFFFFFFull; }
+    // The cache of a code segment about to be loaded into CS: in long mode a 64-bit one gets
+    // base 0 and limit 0xFFFFFFFF (the CPU ignores both), so the fetch fast path needs no mode
+    // test.
+    Segment code_cache(Segment s) const {
+        if (long_mode() && (s.attr & 0x200)) {
+            s.base = 0;
+            s.limit = 0xFFFFFFFF;
+        }
+        return s;
+    }
     // Non-zero while stop/NMI/INIT/SIPI may be pending: the run loop tests only this one word
     // per instruction (X86Core's nmi()/init_signal()/sipi()/request_stop() set it).
     std::atomic<std::uint32_t> async_events{0};
@@ -324,9 +365,11 @@ public:
 };
 
 // Code fetch is the hottest memory access: fetch8()'s fast path (the current code page through
-// its cached host pointer, inside CS's limit) is inline; memory.cpp has the rest.
+// its cached host pointer, inside CS's limit) is inline; memory.cpp has the rest. linear is not
+// masked here: outside 64-bit mode callers pass 32-bit linear addresses (a wrapped one misses
+// fetch_tag, which then holds a 32-bit page, and the slow path masks it); a 64-bit code
+// segment's cache has base 0 and limit 0xFFFFFFFF, so the 32-bit offset test always passes.
 inline std::uint8_t Cpu::fetch8(std::uint64_t linear) {
-    linear &= 0xFFFFFFFFu;
     if (static_cast<std::uint32_t>(linear - seg[CS].base) <= seg[CS].limit &&
         ((linear & ~0xFFFull) | (cpl == 3)) == tlb.fetch_tag) [[likely]]
         return tlb.fetch_host[linear & 0xFFF];
@@ -334,7 +377,6 @@ inline std::uint8_t Cpu::fetch8(std::uint64_t linear) {
 }
 
 inline const std::uint8_t* Cpu::fetch_window(std::uint64_t linear, unsigned& available) {
-    linear &= 0xFFFFFFFFu;
     const std::uint32_t offset = static_cast<std::uint32_t>(linear - seg[CS].base);
     if (offset <= seg[CS].limit && ((linear & ~0xFFFull) | (cpl == 3)) == tlb.fetch_tag) [[likely]] {
         const std::uint32_t in_page = 0x1000 - (linear & 0xFFF);

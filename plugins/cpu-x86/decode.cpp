@@ -1,5 +1,6 @@
 // Instruction decoding: prefixes, the one-byte and 0F opcode maps, ModRM/SIB and immediates.
 #include "decode.h"
+#include "sse.h"
 
 #include <array>
 
@@ -17,6 +18,7 @@ struct OpInfo {
     Imm imm = kNone;
     bool lockable = false;  // LOCK allowed with a memory destination (groups refine by reg)
     bool sequential = false;  // Insn::seq: may continue a block (see build_map)
+    bool d64 = false;  // 64-bit mode: operand size 64 by default (66 gives 16; 32 impossible)
 };
 
 using Map = std::array<OpInfo, 512>;
@@ -115,7 +117,7 @@ constexpr Map build_map() {
     set(m, 0x100, h_grp6, true);
     set(m, 0x101, h_grp7, true);
     set(m, 0x102, h_lar_lsl, true); set(m, 0x103, h_lar_lsl, true);
-    set(m, 0x106, h_clts);
+    set(m, 0x105, h_syscall); set(m, 0x106, h_clts); set(m, 0x107, h_sysret);
     set(m, 0x108, h_invd); set(m, 0x109, h_invd);
     set(m, 0x10B, h_ud2);
     range(m, 0x118, 0x11F, h_nop, true);  // hint NOPs (0F 1F /0 is the multi-byte NOP)
@@ -148,6 +150,32 @@ constexpr Map build_map() {
     set(m, 0x1C7, h_grp9, true, kNone, true);
     range(m, 0x1C8, 0x1CF, h_bswap);
 
+    // SSE/SSE2 (sse.cpp): the mandatory prefix (none/66/F3/F2) selects the instruction inside
+    // the handler. They fall through and change no mode, so a decoded block may continue.
+    {
+        auto sse = [&m](unsigned first, unsigned last, Handler h, Imm imm = kNone) {
+            for (unsigned op = first; op <= last; ++op) {
+                set(m, op, h, true, imm);
+                m[op].sequential = true;
+            }
+        };
+        sse(0x110, 0x113, h_sse_move); sse(0x116, 0x117, h_sse_move);
+        sse(0x128, 0x129, h_sse_move); sse(0x12B, 0x12B, h_sse_move);
+        sse(0x150, 0x150, h_sse_move); sse(0x16E, 0x16F, h_sse_move); sse(0x17E, 0x17F, h_sse_move);
+        sse(0x1C3, 0x1C3, h_sse_move); sse(0x1C4, 0x1C5, h_sse_move, kIb);
+        sse(0x1D6, 0x1D7, h_sse_move); sse(0x1E7, 0x1E7, h_sse_move); sse(0x1F7, 0x1F7, h_sse_move);
+        sse(0x114, 0x115, h_sse_float); sse(0x12E, 0x12F, h_sse_float); sse(0x151, 0x153, h_sse_float);
+        sse(0x158, 0x159, h_sse_float); sse(0x15C, 0x15F, h_sse_float);
+        sse(0x1C2, 0x1C2, h_sse_float, kIb); sse(0x1C6, 0x1C6, h_sse_float, kIb);
+        sse(0x12A, 0x12A, h_sse_convert); sse(0x12C, 0x12D, h_sse_convert);
+        sse(0x15A, 0x15B, h_sse_convert); sse(0x1E6, 0x1E6, h_sse_convert);
+        sse(0x154, 0x157, h_sse_int); sse(0x160, 0x16D, h_sse_int); sse(0x170, 0x173, h_sse_int, kIb);
+        sse(0x174, 0x176, h_sse_int); sse(0x1D1, 0x1D5, h_sse_int); sse(0x1D8, 0x1E5, h_sse_int);
+        sse(0x1E8, 0x1EF, h_sse_int); sse(0x1F1, 0x1F6, h_sse_int); sse(0x1F8, 0x1FE, h_sse_int);
+        set(m, 0x177, h_sse_int);  // EMMS (no ModRM)
+        m[0x177].sequential = true;
+    }
+
     // Instructions a decoded block may continue after: they fall through to the next
     // instruction and change no mode, segment, IF/TF, control register or halt state (the
     // block runner still ends a block whenever rip is not the next instruction's).
@@ -159,6 +187,14 @@ constexpr Map build_map() {
                       h_popa})
         for (OpInfo& info : m)
             if (info.handler == h) info.sequential = true;
+    // 64-bit mode: near branches and stack operations default to 64-bit operands (FF /2 /4 /6
+    // are decided by ModRM.reg in decode()).
+    for (unsigned op = 0x50; op <= 0x5F; ++op) m[op].d64 = true;
+    for (unsigned op = 0x70; op <= 0x7F; ++op) m[op].d64 = true;
+    for (unsigned op = 0x180; op <= 0x18F; ++op) m[op].d64 = true;
+    for (unsigned op : {0x68u, 0x6Au, 0x8Fu, 0x9Cu, 0x9Du, 0xC2u, 0xC3u, 0xC8u, 0xC9u, 0xE0u, 0xE1u, 0xE2u,
+                        0xE3u, 0xE8u, 0xE9u, 0xEBu, 0x1A0u, 0x1A1u, 0x1A8u, 0x1A9u})
+        m[op].d64 = true;
     return m;
 }
 
@@ -183,6 +219,38 @@ constexpr std::array<bool, 256> build_prefixes() {
 }
 constexpr std::array<bool, 256> kIsPrefix = build_prefixes();
 
+// 64-bit mode: 40-4F are REX prefixes.
+constexpr std::array<bool, 256> build_prefixes64() {
+    std::array<bool, 256> p = build_prefixes();
+    for (unsigned b = 0x40; b <= 0x4F; ++b) p[b] = true;
+    return p;
+}
+constexpr std::array<bool, 256> kIsPrefix64 = build_prefixes64();
+
+// One-byte opcodes that are invalid in 64-bit mode (#UD): PUSH/POP of ES CS SS DS, the BCD
+// adjustments, PUSHA/POPA, BOUND, 82, far CALL/JMP ptr, LES/LDS (VEX, not implemented), INTO,
+// SALC. 63 becomes MOVSXD and 40-4F are REX.
+constexpr std::array<bool, 256> build_invalid64() {
+    std::array<bool, 256> p{};
+    for (unsigned b : {0x06, 0x07, 0x0E, 0x16, 0x17, 0x1E, 0x1F, 0x27, 0x2F, 0x37, 0x3F, 0x60, 0x61, 0x62,
+                       0x82, 0x9A, 0xC4, 0xC5, 0xCE, 0xD4, 0xD5, 0xD6, 0xEA})
+        p[b] = true;
+    return p;
+}
+constexpr std::array<bool, 256> kInvalid64 = build_invalid64();
+
+// Opcodes whose ModRM.reg is an opcode extension (/digit) or a segment register: REX.R does not
+// extend it.
+constexpr std::array<bool, 512> build_raw_reg() {
+    std::array<bool, 512> p{};
+    for (unsigned op : {0x80u, 0x81u, 0x82u, 0x83u, 0x8Cu, 0x8Eu, 0x8Fu, 0xC0u, 0xC1u, 0xC6u, 0xC7u, 0xD0u,
+                        0xD1u, 0xD2u, 0xD3u, 0xF6u, 0xF7u, 0xFEu, 0xFFu, 0x100u, 0x101u, 0x118u, 0x171u, 0x172u,
+                        0x173u, 0x1AEu, 0x1BAu, 0x1C7u})
+        p[op] = true;
+    return p;
+}
+constexpr std::array<bool, 512> kRawReg = build_raw_reg();
+
 // The 16-bit addressing forms: base and index register of ModRM.rm.
 constexpr std::uint8_t kBase16[8] = {kEbx, kEbx, kEbp, kEbp, kNoReg, kNoReg, kEbp, kEbx};
 constexpr std::uint8_t kIndex16[8] = {kEsi, kEdi, kEsi, kEdi, kEsi, kEdi, kNoReg, kNoReg};
@@ -197,16 +265,19 @@ constexpr std::uint8_t kIndex16[8] = {kEsi, kEdi, kEsi, kEdi, kEsi, kEdi, kNoReg
 }  // namespace
 
 void decode(Cpu& c, Insn& d) {
-    const std::uint64_t cs_base = c.seg[CS].base;
-    const std::uint32_t ip = static_cast<std::uint32_t>(c.rip);
+    // 64-bit mode: CS.base is 0, RIP is 64 bits and there is no limit (the fetch path checks
+    // canonical addresses); otherwise EIP/IP wrap at 4 GiB / 64 KiB.
+    const bool mode64 = c.code64();
     const bool code32 = c.code32();
-    const std::uint32_t ip_mask = code32 ? 0xFFFFFFFFu : 0xFFFFu;
+    const std::uint64_t cs_base = mode64 ? 0 : c.seg[CS].base;
+    const std::uint64_t ip_mask = mode64 ? ~0ull : code32 ? 0xFFFFFFFFull : 0xFFFFull;
+    const std::uint64_t ip = c.rip & ip_mask;
     unsigned n = 0;
     // The instruction's bytes (at most 15): straight from the code page's host memory while
     // they lie in the fetch window (same page, inside the CS limit), else through fetch8().
     unsigned available = 0;
     const std::uint8_t* window = c.fetch_window(cs_base + ip, available);
-    if (!code32 && available > 0x10000 - ip) available = 0x10000 - ip;  // IP wraps at 64 KiB
+    if (!code32 && !mode64 && available > 0x10000 - ip) available = static_cast<unsigned>(0x10000 - ip);  // IP wraps at 64 KiB
     if (available > 15) available = 15;
     auto fetch = [&]() __attribute__((always_inline)) -> std::uint8_t {
         if (n < available) [[likely]] return window[n++];
@@ -224,11 +295,18 @@ void decode(Cpu& c, Insn& d) {
 
     bool opsize = false, adsize = false;
     int seg_override = -1;
+    std::uint8_t rex = 0;  // REX counts only as the last prefix before the opcode
+    const std::array<bool, 256>& prefixes = mode64 ? kIsPrefix64 : kIsPrefix;
     std::uint8_t b;
     for (;;) {
         b = fetch();
-        if (!kIsPrefix[b]) [[likely]]
+        if (!prefixes[b]) [[likely]]
             break;
+        if ((b & 0xF0) == 0x40) {  // REX (only in the 64-bit table)
+            rex = b;
+            continue;
+        }
+        rex = 0;
         switch (b) {
         case 0x26: seg_override = ES; continue;
         case 0x2E: seg_override = CS; continue;
@@ -236,7 +314,7 @@ void decode(Cpu& c, Insn& d) {
         case 0x3E: seg_override = DS; continue;
         case 0x64: seg_override = FS; continue;
         case 0x65: seg_override = GS; continue;
-        case 0x66: opsize = true; continue;
+        case 0x66: opsize = true; d.opsize_prefix = true; continue;
         case 0x67: adsize = true; continue;
         case 0xF0: d.lock = true; continue;
         case 0xF2: case 0xF3: d.rep = b; continue;
@@ -244,36 +322,66 @@ void decode(Cpu& c, Insn& d) {
         }
         break;
     }
-    d.op32 = code32 != opsize;
-    d.addr32 = code32 != adsize;
+    if (mode64) [[unlikely]] {
+        // REX.W wins over 66; the default address size is 64 bits (67: 32).
+        d.rex = rex;
+        d.op64 = rex & 8;
+        d.op32 = d.op64 || !opsize;
+        d.asize = adsize ? 4 : 8;
+        d.addr32 = true;
+        d.long_ea = !adsize;
+    } else {
+        d.op32 = code32 != opsize;
+        d.addr32 = code32 != adsize;
+        d.asize = d.addr32 ? 4 : 2;
+    }
     unsigned opcode = b;
     if (b == 0x0F) opcode = 0x100 | fetch();
     d.opcode = static_cast<std::uint16_t>(opcode);
     const OpInfo& info = kMap[opcode];
     d.handler = info.handler;
     d.seg = DS;
+    if (mode64) [[unlikely]] {
+        if (opcode < 0x100 && kInvalid64[opcode]) d.handler = h_ud;
+        if (opcode == 0x63) d.handler = h_movsxd;
+        if (opcode == 0x90 && (rex & 1)) d.handler = h_xchg_eax;  // XCHG R8, RAX (not NOP)
+        if (info.d64 && !(opsize && !(rex & 8))) d.op64 = d.op32 = true;
+    }
 
     if (info.modrm) {
         const std::uint8_t modrm = fetch();
         d.modrm = modrm;
         d.mod = modrm >> 6;
-        d.reg = (modrm >> 3) & 7;
-        d.rm = modrm & 7;
+        d.reg = static_cast<std::uint8_t>(((modrm >> 3) & 7) | (kRawReg[opcode] ? 0 : (rex & 4) << 1));
+        d.rm = static_cast<std::uint8_t>((modrm & 7) | ((rex & 1) << 3));
+        // FF /2 /4 /6 (near CALL/JMP, PUSH) default to 64-bit operands in 64-bit mode.
+        if (mode64 && opcode == 0xFF && (d.reg == 2 || d.reg == 4 || d.reg == 6) && !(opsize && !(rex & 8)))
+            d.op64 = d.op32 = true;
         // MOV to/from CRn/DRn (0F 20-23) always name a register: mod is ignored (SDM vol. 2).
         if ((opcode & ~3u) == 0x120) d.mod = 3;
         if (d.mod != 3) {
             if (d.addr32) {
-                unsigned base = d.rm;
-                if (d.rm == 4) {
+                unsigned base = modrm & 7;
+                if (base == 4) {
                     const std::uint8_t sib = fetch();
                     d.scale = sib >> 6;
-                    const unsigned index = (sib >> 3) & 7;
+                    const unsigned index = ((sib >> 3) & 7) | ((rex & 2) << 2);
                     if (index != 4) d.index = static_cast<std::uint8_t>(index);
                     base = sib & 7;
-                }
-                if (base == 5 && d.mod == 0) {
+                    if (base == 5 && d.mod == 0) {
+                        d.disp = fetch32();
+                        base = kNoReg;
+                    }
+                } else if (base == 5 && d.mod == 0) {
                     d.disp = fetch32();
-                } else {
+                    base = kNoReg;
+                    if (mode64) {  // RIP-relative
+                        d.base = kRipBase;
+                        d.long_ea = true;
+                    }
+                }
+                if (base != kNoReg) {
+                    base |= (rex & 1) << 3;
                     d.base = static_cast<std::uint8_t>(base);
                     if (base == kEsp || base == kEbp) d.seg = SS;
                 }
@@ -295,6 +403,9 @@ void decode(Cpu& c, Insn& d) {
                     d.disp = fetch16();
             }
         }
+    } else {
+        // The opcodes that name a register in their low three bits (REX.B extends it).
+        d.rm = static_cast<std::uint8_t>((opcode & 7) | ((rex & 1) << 3));
     }
     if (seg_override >= 0) {
         d.seg = static_cast<std::uint8_t>(seg_override);
@@ -305,20 +416,34 @@ void decode(Cpu& c, Insn& d) {
     case kNone: break;
     case kIb: d.imm = fetch(); break;
     case kIbs: d.imm = static_cast<std::uint32_t>(static_cast<std::int8_t>(fetch())); break;
-    case kIz: d.imm = d.op32 ? fetch32() : fetch16(); break;
+    case kIz:
+        if (d.op64 && (opcode & 0xF8) == 0xB8) {  // MOV r64, imm64: the high half in disp
+            d.imm = fetch32();
+            d.disp = fetch32();
+        } else {
+            d.imm = d.op32 ? fetch32() : fetch16();
+        }
+        break;
     case kIw: d.imm = fetch16(); break;
     case kIwIb: d.imm = fetch16(); d.disp = fetch(); break;
     case kFarPtr: d.imm = d.op32 ? fetch32() : fetch16(); d.disp = fetch16(); break;
-    case kMoffs: d.disp = d.addr32 ? fetch32() : fetch16(); break;
+    case kMoffs:
+        if (d.asize == 8) {  // a 64-bit offset: the high half in imm
+            d.disp = fetch32();
+            d.imm = fetch32();
+        } else {
+            d.disp = d.addr32 ? fetch32() : fetch16();
+        }
+        break;
     case kGrp3:
-        if (d.reg < 2) d.imm = (opcode & 1) ? (d.op32 ? fetch32() : fetch16()) : fetch();
+        if ((d.modrm & 0x30) == 0) d.imm = (opcode & 1) ? (d.op32 ? fetch32() : fetch16()) : fetch();
         break;
     }
     d.len = static_cast<std::uint8_t>(n);
 
-    if (d.lock && (!info.lockable || d.mod == 3 || !lock_allowed(opcode, d.reg))) c.raise(vec::UD);
-    d.seq = info.sequential;
-    if (Handler h = specialize(d)) d.handler = h;
+    if (d.lock && (!info.lockable || d.mod == 3 || !lock_allowed(opcode, (d.modrm >> 3) & 7u))) c.raise(vec::UD);
+    d.seq = info.sequential || d.handler == h_movsxd;
+    if (Handler h = specialize(d, mode64)) d.handler = h;
 }
 
 void h_ud(Cpu& c, const Insn&) { c.raise(vec::UD); }

@@ -3,8 +3,9 @@
 // commits its flags).
 //
 // Blocks are keyed by the host address of their first byte (RAM or ROM seen through the code
-// TLB, which already encodes paging, the CS limit and the memory map) and the CS default size,
-// the only state besides the bytes that decoding depends on. A block keeps the bytes it was
+// TLB, which already encodes paging, the CS limit and the memory map), the CS default size and
+// whether the CPU is in 64-bit mode, the only state besides the bytes that decoding depends on
+// (the same bytes decode differently in 16-, 32- and 64-bit code). A block keeps the bytes it was
 // decoded from and is entered only while memory still holds exactly those bytes (a compare of
 // a few words per block, far cheaper than decoding): self-modifying code, DMA, other CPUs'
 // stores and PAM/BAR remapping need no invalidation. A store into the running block's own
@@ -27,7 +28,7 @@ constexpr unsigned kMaxInsns = 32;
 constexpr unsigned kMaxBytes = 160;
 
 struct Block {
-    std::uint64_t key;  // host address * 2 + code32
+    std::uint64_t key;  // host address * 4 + code64 * 2 + code32
     std::uint16_t count, nbytes;
     // Followed by Insn[count] and then the nbytes bytes the block was decoded from.
     Insn* insns() { return reinterpret_cast<Insn*>(this + 1); }
@@ -37,7 +38,7 @@ struct Block {
     }
 };
 static_assert(sizeof(Block) % alignof(Insn) == 0);
-static_assert(sizeof(Insn) == 32);
+static_assert(sizeof(Insn) == 32);  // blocks hold arrays of them
 }  // namespace
 
 struct InsnCache {
@@ -89,7 +90,7 @@ void Cpu::step() {
     // rip moves past the instruction before it executes: handlers read it as the next
     // instruction's address (CALL, INT n), jumps overwrite it, REP puts it back; a fault
     // makes run() restore it.
-    rip = (rip + d.len) & (code32() ? 0xFFFFFFFFull : 0xFFFFull);
+    rip = code64() ? rip + d.len : (rip + d.len) & (code32() ? 0xFFFFFFFFull : 0xFFFFull);
     d.handler(*this, d);
 }
 
@@ -98,6 +99,13 @@ namespace {
 // The host address of the code at CS:ip if 16 bytes from there can be read without further
 // checks: the current code page (fetch_tag) 16 bytes before its end, inside the CS limit and
 // the 64 KiB IP wrap. Then any instruction starting there (at most 15 bytes) lies wholly inside.
+// 64-bit mode: CS.base is 0 and there is no limit (fetch_tag only ever holds a canonical page).
+inline const std::uint8_t* code_window64(const Cpu& c, std::uint64_t rip) {
+    if (((rip & ~0xFFFull) | (c.cpl == 3)) == c.tlb.fetch_tag && (rip & 0xFFF) <= 0x1000 - 16) [[likely]]
+        return c.tlb.fetch_host + (rip & 0xFFF);
+    return nullptr;
+}
+
 inline const std::uint8_t* code_window(const Cpu& c, std::uint32_t ip, bool c32) {
     const std::uint64_t linear = (c.seg[CS].base + ip) & 0xFFFFFFFFu;
     if (((linear & ~0xFFFull) | (c.cpl == 3)) == c.tlb.fetch_tag && (linear & 0xFFF) <= 0x1000 - 16 &&
@@ -128,13 +136,13 @@ inline bool same_bytes(const std::uint8_t* a, const std::uint8_t* host, unsigned
 
 // Decode the block at host (= CS:rip) into the arena. A fault decoding the first instruction
 // propagates (as from step()); one in a later instruction ends the block before it.
-Block* build_block(Cpu& c, InsnCache& cache, const std::uint8_t* host, std::uint64_t key, bool c32) {
+Block* build_block(Cpu& c, InsnCache& cache, const std::uint8_t* host, std::uint64_t key, bool c32, bool c64) {
     auto* b = reinterpret_cast<Block*>(cache.scratch);
     b->key = key;
     b->count = 0;
     Insn* insns = b->insns();
     const std::uint64_t rip0 = c.rip;
-    const std::uint32_t ip_mask = c32 ? 0xFFFFFFFFu : 0xFFFFu;
+    const std::uint64_t ip_mask = c64 ? ~0ull : c32 ? 0xFFFFFFFFull : 0xFFFFull;
     unsigned off = 0;
     try {
         for (;;) {
@@ -154,7 +162,9 @@ Block* build_block(Cpu& c, InsnCache& cache, const std::uint8_t* host, std::uint
             off += d.len;
             if (!d.seq || b->count == kMaxInsns || off + 15 > kMaxBytes) break;
             // The next instruction must lie in the same window (page, limit, IP wrap).
-            if (code_window(c, static_cast<std::uint32_t>((rip0 + off) & ip_mask), c32) != host + off) break;
+            const std::uint8_t* next = c64 ? code_window64(c, rip0 + off)
+                                           : code_window(c, static_cast<std::uint32_t>((rip0 + off) & ip_mask), c32);
+            if (next != host + off) break;
         }
     } catch (...) {
         c.rip = rip0;
@@ -181,22 +191,29 @@ std::uint64_t Cpu::run_block(std::uint64_t budget, std::uint64_t& start_rip, std
     // Blocks follow each other here while nothing needs run()'s attention; the checks between
     // them are those run() makes before an instruction.
     for (;;) {
-        const bool c32 = code32();
-        const std::uint8_t* host = code_window(*this, static_cast<std::uint32_t>(rip), c32);
+        // mode: 1 = 32-bit code, 2 = 64-bit code (CS.L and CS.D are never both set), 0 = 16-bit.
+        const bool c32 = code32(), c64 = code64();
+        const unsigned mode = c64 ? 2 : c32;
+        const std::uint8_t* host;
+        if (c64) [[unlikely]]
+            host = code_window64(*this, rip);
+        else
+            host = code_window(*this, static_cast<std::uint32_t>(rip), c32);
         if (!host) [[unlikely]]
             return total;
         const auto h = reinterpret_cast<std::uintptr_t>(host);
-        const std::uint64_t key = h * 2 + c32;
+        const std::uint64_t key = h * 4 + mode;
         InsnCache::Slot& slot = cache.slots[InsnCache::index(h)];
         start_rip = rip;
         start_rsp = gpr[kEsp];
         Block* b = slot.block;
         if (slot.key != key || !same_bytes(b->bytes(), host, b->nbytes)) [[unlikely]] {
-            b = build_block(*this, cache, host, key, c32);
+            b = build_block(*this, cache, host, key, c32, c64);
             slot.key = key;
             slot.block = b;
         }
-        const std::uint64_t ip_mask = c32 ? 0xFFFFFFFFull : 0xFFFFull;
+        static constexpr std::uint64_t kIpMask[3] = {0xFFFF, 0xFFFFFFFF, ~0ull};
+        const std::uint64_t ip_mask = kIpMask[mode];
         const std::uint64_t left = budget - total;
         const std::uint64_t n = b->count < left ? b->count : left;
         const Insn* insns = b->insns();

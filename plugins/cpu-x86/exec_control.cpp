@@ -5,22 +5,22 @@
 namespace emu::x86 {
 
 void h_jcc(Cpu& c, const Insn& d) {
-    if (condition(c.eflags_, d.opcode & 0xF)) near_jump(c, d, static_cast<std::uint32_t>(c.rip) + d.imm);
+    if (condition(c.eflags_, d.opcode & 0xF)) near_jump(c, d, c.rip + imm_s(d));
 }
 
-void h_jmp_rel(Cpu& c, const Insn& d) { near_jump(c, d, static_cast<std::uint32_t>(c.rip) + d.imm); }
+void h_jmp_rel(Cpu& c, const Insn& d) { near_jump(c, d, c.rip + imm_s(d)); }
 
 void h_call_rel(Cpu& c, const Insn& d) {
-    const std::uint32_t next = static_cast<std::uint32_t>(c.rip);
+    const std::uint64_t next = c.rip;
     fast_push(c, next, d.osize());
-    near_jump(c, d, next + d.imm);
+    near_jump(c, d, next + imm_s(d));
 }
 
 void h_ret_near(Cpu& c, const Insn& d) {
-    const std::uint32_t target = fast_pop(c, d.osize());
+    const std::uint64_t target = fast_pop(c, d.osize());
     near_jump(c, d, target);
     if (d.opcode == 0xC2) {
-        const std::uint64_t sm = c.stack32() ? 0xFFFFFFFFu : 0xFFFFu;
+        const std::uint64_t sm = c.code64() ? ~0ull : c.stack32() ? 0xFFFFFFFFu : 0xFFFFu;
         c.gpr[kEsp] = (c.gpr[kEsp] & ~sm) | ((c.gpr[kEsp] + d.imm) & sm);
     }
 }
@@ -29,18 +29,18 @@ void h_ret_near(Cpu& c, const Insn& d) {
 void h_far_ptr(Cpu& c, const Insn& d) {
     const auto sel = static_cast<std::uint16_t>(d.disp);  // the selector (decode.h)
     if (d.opcode == 0x9A)
-        c.far_call(sel, d.imm, d.op32, c.rip);
+        c.far_call(sel, d.imm, d.osize(), c.rip);
     else
-        c.far_jump(sel, d.imm, d.op32, c.rip);
+        c.far_jump(sel, d.imm, d.osize(), c.rip);
 }
 
 void h_retf(Cpu& c, const Insn& d) {
-    c.far_return(d.op32, d.opcode == 0xCA ? static_cast<std::uint16_t>(d.imm) : 0);
+    c.far_return(d.osize(), d.opcode == 0xCA ? static_cast<std::uint16_t>(d.imm) : 0);
 }
 
 void h_iret(Cpu& c, const Insn& d) {
     if ((c.eflags_ & kVM) && (c.eflags_ & kIOPL) != kIOPL) c.raise(vec::GP, 0);
-    c.iret(d.op32);
+    c.iret(d.osize());
 }
 
 // CC INT3, CD INT n, CE INTO, F1 INT1 (ICEBP).
@@ -67,8 +67,8 @@ void h_int_n(Cpu& c, const Insn& d) {
 
 // E0 LOOPNE, E1 LOOPE, E2 LOOP, E3 JCXZ/JECXZ (count register by address size).
 void h_loop(Cpu& c, const Insn& d) {
-    const std::uint32_t amask = d.addr32 ? 0xFFFFFFFFu : 0xFFFFu;
-    std::uint32_t count = c.reg32(kEcx) & amask;
+    const std::uint64_t amask = d.asize == 8 ? ~0ull : d.addr32 ? 0xFFFFFFFFu : 0xFFFFu;
+    std::uint64_t count = c.gpr[kEcx] & amask;
     bool taken;
     if (d.opcode == 0xE3) {
         taken = count == 0;
@@ -78,8 +78,14 @@ void h_loop(Cpu& c, const Insn& d) {
         if (d.opcode == 0xE1) taken = taken && (c.eflags_ & kZF);
         if (d.opcode == 0xE0) taken = taken && !(c.eflags_ & kZF);
     }
-    if (taken) near_jump(c, d, static_cast<std::uint32_t>(c.rip) + d.imm);
-    if (d.opcode != 0xE3) c.gpr[kEcx] = (c.gpr[kEcx] & ~static_cast<std::uint64_t>(amask)) | count;
+    if (taken) near_jump(c, d, c.rip + imm_s(d));
+    // ECX with a 32-bit address size is written as a 32-bit register (zero-extended).
+    if (d.opcode != 0xE3) {
+        if (d.asize == 4)
+            c.gpr[kEcx] = count;
+        else
+            c.gpr[kEcx] = (c.gpr[kEcx] & ~amask) | count;
+    }
 }
 
 void h_hlt(Cpu& c, const Insn&) {
@@ -94,8 +100,8 @@ void h_grp5(Cpu& c, const Insn& d) {
     case 0:
     case 1: incdec_rm(c, d, size, d.reg == 1); break;
     case 2: {
-        const std::uint32_t target = read_rm(c, d, size);
-        fast_push(c, static_cast<std::uint32_t>(c.rip), size);
+        const std::uint64_t target = read_rm(c, d, size);
+        fast_push(c, c.rip, size);
         near_jump(c, d, target);
         break;
     }
@@ -103,14 +109,14 @@ void h_grp5(Cpu& c, const Insn& d) {
     case 3:
     case 5: {
         if (d.mod == 3) c.raise(vec::UD);
-        const std::uint32_t off = ea(c, d);
-        const auto offset = static_cast<std::uint32_t>(c.read(mseg(d), off, size));
-        const std::uint32_t sel_off = d.addr32 ? off + size : ((off + size) & 0xFFFF);
-        const auto sel = static_cast<std::uint16_t>(c.read(mseg(d), sel_off, 2));
+        // m16:16, m16:32, or with REX.W m16:64.
+        const std::uint64_t off = ea(c, d);
+        const std::uint64_t offset = c.read(mseg(d), off, size);
+        const auto sel = static_cast<std::uint16_t>(c.read(mseg(d), add_offset(d, off, size), 2));
         if (d.reg == 3)
-            c.far_call(sel, offset, d.op32, c.rip);
+            c.far_call(sel, offset, d.osize(), c.rip);
         else
-            c.far_jump(sel, offset, d.op32, c.rip);
+            c.far_jump(sel, offset, d.osize(), c.rip);
         break;
     }
     case 6: fast_push(c, read_rm(c, d, size), size); break;

@@ -14,20 +14,27 @@ namespace {
 constexpr unsigned kRepBatch = 4096;
 
 struct StringRegs {
-    std::uint32_t amask;  // 0xFFFF (SI/DI/CX) or 0xFFFFFFFF
-    std::int32_t delta;
+    std::uint64_t amask;  // 0xFFFF (SI/DI/CX), 0xFFFFFFFF (ESI/EDI/ECX) or all ones (RSI/RDI/RCX)
+    std::int64_t delta;
 };
 
-inline std::uint32_t areg(const Cpu& c, unsigned r, std::uint32_t amask) { return c.reg32(r) & amask; }
+inline std::uint64_t areg(const Cpu& c, unsigned r, std::uint64_t amask) { return c.gpr[r] & amask; }
 
-inline void set_areg(Cpu& c, unsigned r, std::uint32_t amask, std::uint32_t v) {
-    c.gpr[r] = (c.gpr[r] & ~static_cast<std::uint64_t>(amask)) | (v & amask);
+// 16-bit address size keeps the upper bits; a 32-bit register write zero-extends.
+inline void set_areg(Cpu& c, unsigned r, std::uint64_t amask, std::uint64_t v) {
+    c.gpr[r] = amask == 0xFFFF ? (c.gpr[r] & ~0xFFFFull) | (v & 0xFFFF) : v & amask;
+}
+
+// The linear address of seg:off for the block paths (the checks come from check_segment).
+inline std::uint64_t string_linear(const Cpu& c, Seg seg, std::uint64_t off) {
+    if (c.code64()) return seg >= FS ? c.seg[seg].base + off : off;
+    return (c.seg[seg].base + off) & 0xFFFFFFFFu;
 }
 
 // One iteration (registers updated only after its memory accesses).
 void string_once(Cpu& c, const Insn& d, unsigned size, const StringRegs& s) {
-    const std::uint32_t si = areg(c, kEsi, s.amask), di = areg(c, kEdi, s.amask);
-    const auto step = static_cast<std::uint32_t>(s.delta);
+    const std::uint64_t si = areg(c, kEsi, s.amask), di = areg(c, kEdi, s.amask);
+    const auto step = static_cast<std::uint64_t>(s.delta);
     switch (d.opcode & 0xFE) {
     case 0x6C: {  // INS
         const auto port = static_cast<std::uint16_t>(c.gpr[kEdx]);
@@ -49,8 +56,8 @@ void string_once(Cpu& c, const Insn& d, unsigned size, const StringRegs& s) {
         return;
     }
     case 0xA6: {  // CMPS: [ESI] - [EDI]
-        const auto a = static_cast<std::uint32_t>(c.read(mseg(d), si, size));
-        const auto b = static_cast<std::uint32_t>(c.read(ES, di, size));
+        const std::uint64_t a = c.read(mseg(d), si, size);
+        const std::uint64_t b = c.read(ES, di, size);
         set_areg(c, kEsi, s.amask, si + step);
         set_areg(c, kEdi, s.amask, di + step);
         set_arith(c, flags_sub(a, b, 0, size).flags);
@@ -62,12 +69,12 @@ void string_once(Cpu& c, const Insn& d, unsigned size, const StringRegs& s) {
         return;
     }
     case 0xAC: {  // LODS
-        put_reg(c, kEax, size, static_cast<std::uint32_t>(c.read(mseg(d), si, size)));
+        put_reg(c, kEax, size, c.read(mseg(d), si, size));
         set_areg(c, kEsi, s.amask, si + step);
         return;
     }
     default: {  // SCAS: eAX - [EDI]
-        const auto b = static_cast<std::uint32_t>(c.read(ES, di, size));
+        const std::uint64_t b = c.read(ES, di, size);
         set_areg(c, kEdi, s.amask, di + step);
         set_arith(c, flags_sub(get_reg(c, kEax, size), b, 0, size).flags);
         return;
@@ -86,14 +93,14 @@ std::uint8_t* ram_range(Cpu& c, std::uint64_t linear, unsigned length, Access ac
 // (and inside the address-size wrap) on each side are done as one block. Returns how many were
 // done; 0 means "take the one-iteration path" (page or segment boundary, MMIO, DF = 1, or a
 // MOVS whose source and destination overlap closer than a block, where element order shows).
-unsigned rep_block(Cpu& c, const Insn& d, unsigned size, const StringRegs& s, std::uint32_t count, unsigned limit) {
+unsigned rep_block(Cpu& c, const Insn& d, unsigned size, const StringRegs& s, std::uint64_t count, unsigned limit) {
     const bool movs = (d.opcode & 0xFE) == 0xA4;
     if (s.delta < 0) return 0;
-    const std::uint32_t di = areg(c, kEdi, s.amask), si = areg(c, kEsi, s.amask);
-    auto room = [&](Seg seg, std::uint32_t off) {
-        const std::uint64_t linear = (c.seg[seg].base + off) & 0xFFFFFFFFu;
+    const std::uint64_t di = areg(c, kEdi, s.amask), si = areg(c, kEsi, s.amask);
+    auto room = [&](Seg seg, std::uint64_t off) {
+        const std::uint64_t linear = string_linear(c, seg, off);
         const std::uint64_t in_page = (0x1000 - (linear & 0xFFF)) / size;
-        const std::uint64_t in_wrap = (static_cast<std::uint64_t>(s.amask) - off + 1) / size;
+        const std::uint64_t in_wrap = s.amask == ~0ull ? ~0ull : (s.amask - off + 1) / size;
         return in_page < in_wrap ? in_page : in_wrap;
     };
     std::uint64_t n = count < limit ? count : limit;
@@ -123,22 +130,23 @@ unsigned rep_block(Cpu& c, const Insn& d, unsigned size, const StringRegs& s, st
         std::memcpy(dst, src, bytes);
         set_areg(c, kEsi, s.amask, si + bytes);
     } else {
-        const std::uint32_t v = get_reg(c, kEax, size);
+        const std::uint64_t v = get_reg(c, kEax, size);  // little-endian host: the low bytes
         for (unsigned i = 0; i < bytes; i += size) std::memcpy(dst + i, &v, size);
     }
     c.code_written(c.translate(dlin, Access::Write, c.cpl == 3), bytes);
     set_areg(c, kEdi, s.amask, di + bytes);
-    set_areg(c, kEcx, s.amask, count - static_cast<std::uint32_t>(n));
+    set_areg(c, kEcx, s.amask, count - n);
     return static_cast<unsigned>(n);
 }
 
 }  // namespace
 
 void h_string(Cpu& c, const Insn& d) {
-    const unsigned size = (d.opcode & 1) ? d.osize() : 1;
-    const StringRegs s{d.addr32 ? 0xFFFFFFFFu : 0xFFFFu,
-                       (c.eflags_ & kDF) ? -static_cast<std::int32_t>(size) : static_cast<std::int32_t>(size)};
     const bool io = d.opcode < 0x70;
+    // INS/OUTS move at most 32 bits (REX.W changes nothing).
+    const unsigned size = (d.opcode & 1) ? (io && d.op64 ? 4 : d.osize()) : 1;
+    const StringRegs s{d.asize == 8 ? ~0ull : d.addr32 ? 0xFFFFFFFFull : 0xFFFFull,
+                       (c.eflags_ & kDF) ? -static_cast<std::int64_t>(size) : static_cast<std::int64_t>(size)};
     if (io) c.check_io(static_cast<std::uint16_t>(c.gpr[kEdx]), size);
     if (!d.rep) {
         string_once(c, d, size, s);
@@ -147,7 +155,7 @@ void h_string(Cpu& c, const Insn& d) {
     // CMPS and SCAS test ZF after each iteration (REPE: stop when clear, REPNE: when set).
     const bool compares = (d.opcode & 0xF6) == 0xA6;
     const bool blocks = (d.opcode & 0xFE) == 0xA4 || (d.opcode & 0xFE) == 0xAA;  // MOVS, STOS
-    std::uint32_t count = areg(c, kEcx, s.amask);
+    std::uint64_t count = areg(c, kEcx, s.amask);
     for (unsigned i = 0; i < kRepBatch;) {
         if (count == 0) return;
         if (blocks) {
@@ -167,7 +175,7 @@ void h_string(Cpu& c, const Insn& d) {
 
 // IN/OUT with an imm8 port (E4-E7) or DX (EC-EF).
 void h_inout(Cpu& c, const Insn& d) {
-    const unsigned size = (d.opcode & 1) ? d.osize() : 1;
+    const unsigned size = (d.opcode & 1) ? (d.op64 ? 4 : d.osize()) : 1;  // at most 32 bits
     const auto port = static_cast<std::uint16_t>(d.opcode >= 0xEC ? c.gpr[kEdx] : d.imm);
     c.check_io(port, size);
     if (d.opcode & 2)

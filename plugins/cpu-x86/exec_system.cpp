@@ -2,6 +2,7 @@
 // LMSW, INVLPG), LAR/LSL, control and debug registers, MSRs, TSC, CPUID, SYSENTER/SYSEXIT,
 // and the hand-off of x87/FXSAVE instructions to the FPU.
 #include "decode.h"
+#include "sse.h"
 
 namespace emu::x86 {
 
@@ -11,9 +12,6 @@ inline bool pmode_not_v86(const Cpu& c) { return c.protected_mode() && !(c.eflag
 
 inline void set_zf(Cpu& c, bool z) { c.eflags_ = z ? (c.eflags_ | kZF) : (c.eflags_ & ~kZF); }
 
-inline std::uint32_t next_offset(const Insn& d, std::uint32_t off, std::uint32_t n) {
-    return d.addr32 ? off + n : ((off + n) & 0xFFFF);
-}
 
 // Whether a code/data segment descriptor may be accessed by VERR/VERW/LAR/LSL at the current
 // CPL with the selector's RPL (conforming code is exempt).
@@ -33,7 +31,9 @@ void load_ldtr(Cpu& c, std::uint16_t sel) {
     const Segment s = Cpu::segment_from_descriptor(sel, desc);
     if (!s.system() || s.type() != 2) c.raise(vec::GP, sel & 0xFFFC);
     if (!s.present()) c.raise(vec::NP, sel & 0xFFFC);
+    const std::uint64_t high = c.system_descriptor_high(sel);  // long mode: 16-byte descriptor
     c.ldtr = s;
+    c.ldtr.base |= high;
 }
 
 void load_tr(Cpu& c, std::uint16_t sel) {
@@ -41,12 +41,15 @@ void load_tr(Cpu& c, std::uint16_t sel) {
     std::uint64_t desc;
     if (!c.read_descriptor(sel, desc)) c.raise(vec::GP, sel & 0xFFFC);
     const Segment s = Cpu::segment_from_descriptor(sel, desc);
-    if (!s.system() || (s.type() != 1 && s.type() != 9)) c.raise(vec::GP, sel & 0xFFFC);
+    // Long mode has only the 64-bit TSS (type 9); outside it a 16-bit one (type 1) too.
+    if (!s.system() || (s.type() != 9 && (s.type() != 1 || c.long_mode()))) c.raise(vec::GP, sel & 0xFFFC);
     if (!s.present()) c.raise(vec::NP, sel & 0xFFFC);
+    const std::uint64_t high = c.system_descriptor_high(sel);  // long mode: 16-byte descriptor
     // Mark the TSS busy in the GDT (type bit 1 of descriptor byte 5).
     desc |= 1ull << 41;
     c.write_linear(c.gdtr.base + (sel & 0xFFF8) + 5, (desc >> 40) & 0xFF, 1, true);
     c.tr = Cpu::segment_from_descriptor(sel, desc);
+    c.tr.base |= high;
 }
 
 }  // namespace
@@ -91,28 +94,31 @@ void h_grp6(Cpu& c, const Insn& d) {
     }
 }
 
-// 0F 01: SGDT SIDT LGDT LIDT SMSW LMSW INVLPG.
+// 0F 01: SGDT SIDT LGDT LIDT SMSW LMSW INVLPG, and (mod 3) SWAPGS. In 64-bit mode the
+// descriptor-table images have 8-byte bases whatever the operand size.
 void h_grp7(Cpu& c, const Insn& d) {
+    const bool mode64 = c.code64();
     switch (d.reg) {
     case 0:
     case 1: {
         if (d.mod == 3) c.raise(vec::UD);
         const DescriptorTable& t = d.reg == 0 ? c.gdtr : c.idtr;
-        const std::uint32_t off = ea(c, d);
-        std::uint32_t base = static_cast<std::uint32_t>(t.base);
-        if (!d.op32) base &= 0xFFFFFF;
+        const std::uint64_t off = ea(c, d);
+        std::uint64_t base = t.base;
+        if (!mode64) base &= d.op32 ? 0xFFFFFFFFu : 0xFFFFFFu;
         c.write(mseg(d), off, 2, t.limit);
-        c.write(mseg(d), next_offset(d, off, 2), 4, base);
+        c.write(mseg(d), add_offset(d, off, 2), mode64 ? 8 : 4, base);
         break;
     }
     case 2:
     case 3: {
         if (d.mod == 3) c.raise(vec::UD);
         require_cpl0(c);
-        const std::uint32_t off = ea(c, d);
+        const std::uint64_t off = ea(c, d);
         const auto limit = static_cast<std::uint16_t>(c.read(mseg(d), off, 2));
-        auto base = static_cast<std::uint32_t>(c.read(mseg(d), next_offset(d, off, 2), 4));
-        if (!d.op32) base &= 0xFFFFFF;
+        std::uint64_t base = c.read(mseg(d), add_offset(d, off, 2), mode64 ? 8 : 4);
+        if (mode64 && !Cpu::canonical(base)) c.raise(vec::GP, 0);
+        if (!mode64 && !d.op32) base &= 0xFFFFFF;
         DescriptorTable& t = d.reg == 2 ? c.gdtr : c.idtr;
         t.base = base;
         t.limit = limit;
@@ -131,9 +137,18 @@ void h_grp7(Cpu& c, const Insn& d) {
         break;
     }
     case 7:
-        if (d.mod == 3) c.raise(vec::UD);
+        if (d.mod == 3) {
+            if (d.rm == 0 && mode64) {  // 0F 01 F8 SWAPGS (RDTSCP, F9, is not advertised: #UD)
+                c.swapgs();
+                break;
+            }
+            c.raise(vec::UD);
+        }
         require_cpl0(c);
-        c.tlb_flush_page((c.seg[d.seg].base + ea(c, d)) & 0xFFFFFFFFu);
+        if (mode64)
+            c.tlb_flush_page((d.seg >= FS ? c.seg[d.seg].base : 0) + ea(c, d));
+        else
+            c.tlb_flush_page((c.seg[d.seg].base + ea(c, d)) & 0xFFFFFFFFu);
         break;
     default: c.raise(vec::UD);
     }
@@ -173,29 +188,34 @@ void h_clts(Cpu& c, const Insn&) {
     c.cr0 &= ~kCr0TS;
 }
 
-// 0F 20 MOV r32, CRn; 0F 22 MOV CRn, r32 (the ModRM mod field is ignored).
+// 0F 20 MOV r32, CRn; 0F 22 MOV CRn, r32 (the ModRM mod field is ignored). 64-bit mode: the
+// operands are 64-bit whatever the operand size, and REX.R reaches CR8.
 void h_mov_cr(Cpu& c, const Insn& d) {
     require_cpl0(c);
-    if (d.reg == 1 || d.reg > 4) c.raise(vec::UD);
+    if (d.reg == 1 || (d.reg > 4 && d.reg != 8)) c.raise(vec::UD);
+    const unsigned size = c.code64() ? 8 : 4;
     if (d.opcode == 0x120)
-        put_reg(c, d.rm, 4, static_cast<std::uint32_t>(c.read_cr(d.reg)));
+        put_reg(c, d.rm, size, c.read_cr(d.reg));
     else
-        c.write_cr(d.reg, c.reg32(d.rm));
+        c.write_cr(d.reg, get_reg(c, d.rm, size));
 }
 
 // 0F 21 MOV r32, DRn; 0F 23 MOV DRn, r32. DR4/DR5 alias DR6/DR7 unless CR4.DE.
 void h_mov_dr(Cpu& c, const Insn& d) {
     require_cpl0(c);
     unsigned n = d.reg;
+    if (n > 7) c.raise(vec::UD);
+    const unsigned size = c.code64() ? 8 : 4;
     if (n == 4 || n == 5) {
         if (c.cr4 & kCr4DE) c.raise(vec::UD);
         n += 2;
     }
     if (d.opcode == 0x121) {
-        put_reg(c, d.rm, 4, static_cast<std::uint32_t>(c.dr[n]));
+        put_reg(c, d.rm, size, c.dr[n]);
         return;
     }
-    std::uint32_t v = c.reg32(d.rm);
+    std::uint64_t v = get_reg(c, d.rm, size);
+    if (n >= 6 && (v >> 32)) c.raise(vec::GP, 0);  // DR6/DR7 bits 63:32 are reserved
     if (n == 6) v = (v & 0x0000F00Fu) | 0xFFFF0FF0u;
     if (n == 7) v = (v | 0x400u) & ~0x0000D800u;
     c.dr[n] = v;
@@ -232,22 +252,36 @@ void h_rdpmc(Cpu& c, const Insn&) {
 
 void h_cpuid(Cpu& c, const Insn&) { c.cpuid(); }
 
+// 0F 05 SYSCALL, 0F 07 SYSRET (REX.W: back to 64-bit mode); system.cpp has the checks.
+void h_syscall(Cpu& c, const Insn&) { c.syscall(c.rip); }
+void h_sysret(Cpu& c, const Insn& d) { c.sysret(d.op64 ? 8 : 4); }
+
 // SYSENTER/SYSEXIT load flat segments derived from IA32_SYSENTER_CS, as the SDM describes.
 void h_sysenter(Cpu& c, const Insn&) {
     if (!c.protected_mode() || (c.sysenter_cs & 0xFFFC) == 0) c.raise(vec::GP, 0);
     const auto cs = static_cast<std::uint16_t>(c.sysenter_cs & 0xFFFC);
     c.eflags_ &= ~(kVM | kIF | kRF);
-    c.seg[CS] = Segment{cs, 0, 0xFFFFFFFF, 0xC9B};
+    const bool lm = c.long_mode();  // long mode enters 64-bit code with the full RSP/RIP
+    c.seg[CS] = Segment{cs, 0, 0xFFFFFFFF, static_cast<std::uint16_t>(lm ? 0xA9B : 0xC9B)};
     c.seg[SS] = Segment{static_cast<std::uint16_t>(cs + 8), 0, 0xFFFFFFFF, 0xC93};
     c.cpl = 0;
-    c.gpr[kEsp] = static_cast<std::uint32_t>(c.sysenter_esp);
-    c.rip = static_cast<std::uint32_t>(c.sysenter_eip);
+    c.gpr[kEsp] = lm ? c.sysenter_esp : static_cast<std::uint32_t>(c.sysenter_esp);
+    c.rip = lm ? c.sysenter_eip : static_cast<std::uint32_t>(c.sysenter_eip);
 }
 
-void h_sysexit(Cpu& c, const Insn&) {
+void h_sysexit(Cpu& c, const Insn& d) {
     if (!c.protected_mode() || (c.eflags_ & kVM) || c.cpl != 0 || (c.sysenter_cs & 0xFFFC) == 0)
         c.raise(vec::GP, 0);
     const auto cs = static_cast<std::uint16_t>(c.sysenter_cs & 0xFFFC);
+    if (d.op64) {  // REX.W SYSEXIT: back to 64-bit code (CS + 32, SS + 40)
+        if (!Cpu::canonical(c.gpr[kEdx]) || !Cpu::canonical(c.gpr[kEcx])) c.raise(vec::GP, 0);
+        c.seg[CS] = Segment{static_cast<std::uint16_t>((cs + 32) | 3), 0, 0xFFFFFFFF, 0xAFB};
+        c.seg[SS] = Segment{static_cast<std::uint16_t>((cs + 40) | 3), 0, 0xFFFFFFFF, 0xCF3};
+        c.cpl = 3;
+        c.gpr[kEsp] = c.gpr[kEcx];
+        c.rip = c.gpr[kEdx];
+        return;
+    }
     c.seg[CS] = Segment{static_cast<std::uint16_t>((cs + 16) | 3), 0, 0xFFFFFFFF, 0xCFB};
     c.seg[SS] = Segment{static_cast<std::uint16_t>((cs + 24) | 3), 0, 0xFFFFFFFF, 0xCF3};
     c.cpl = 3;
@@ -271,9 +305,12 @@ void h_fpu(Cpu& c, const Insn& d) {
 
 void h_fwait(Cpu& c, const Insn&) { fpu_wait(c); }
 
-// 0F AE: /0 FXSAVE, /1 FXRSTOR (the SSE forms come with the x86-64 step).
+// 0F AE: /0 FXSAVE, /1 FXRSTOR; the SSE forms in sse_grp15().
 void h_grp15(Cpu& c, const Insn& d) {
-    if (d.mod == 3 || d.reg > 1) c.raise(vec::UD);
+    if (d.mod == 3 || d.reg > 1) {
+        sse_grp15(c, d);  // LDMXCSR, STMXCSR, the fences, CLFLUSH (sse_state.cpp)
+        return;
+    }
     const FpuMemory mem{mseg(d), ea(c, d)};
     if (d.reg == 0)
         fpu_fxsave(c, mem);

@@ -161,10 +161,16 @@ void restore_state(Cpu& cpu, const FpuMemory& mem, bool op32) {
 
 }  // namespace x87
 
-// FXSAVE writes bytes 0-159 (x87 state and MXCSR) and, with CR4.OSFXSR set, XMM0-7 at 160-287;
+// FXSAVE writes bytes 0-159 (x87 state and MXCSR) and, with CR4.OSFXSR set, XMM0-7 at 160-287
+// (XMM0-15 at 160-415 in 64-bit mode);
 // the rest of the 512 bytes is reserved or left to software and is not written.
 namespace {
-constexpr unsigned kFxsaveX87Bytes = 160, kFxsaveXmmBytes = 128;
+constexpr unsigned kFxsaveX87Bytes = 160, kFxsaveXmmBytes = 256;
+
+// XMM0-7, or XMM0-15 in 64-bit mode (SDM vol. 2, FXSAVE: the 64-bit mode layout). The REX.W
+// form (FXSAVE64, 64-bit FIP/FDP without FCS/FDS) is not distinguished yet: FCS/FDS land where
+// it keeps FIP/FDP bits 32-47 (only debuggers and signal frames look at them).
+unsigned xmm_bytes(const Cpu& cpu) { return cpu.code64() ? 256 : 128; }
 
 void check_fxsave_operand(Cpu& cpu, const FpuMemory& mem) {
     if (cpu.cr0 & (kCr0EM | kCr0TS)) cpu.raise(vec::NM);
@@ -188,15 +194,17 @@ void fpu_fxsave(Cpu& cpu, const FpuMemory& mem) {
     put32(image + 28, kMxcsrMask);
     put_registers(s, image + 32, 16);
     const bool xmm = cpu.cr4 & kCr4OSFXSR;
-    if (xmm) std::memcpy(image + kFxsaveX87Bytes, s.xmm, kFxsaveXmmBytes);
-    cpu.write_bytes(mem.seg, mem.offset, image, kFxsaveX87Bytes + (xmm ? kFxsaveXmmBytes : 0));
+    const unsigned xmm_size = xmm ? xmm_bytes(cpu) : 0;
+    std::memcpy(image + kFxsaveX87Bytes, s.xmm, xmm_size);
+    cpu.write_bytes(mem.seg, mem.offset, image, kFxsaveX87Bytes + xmm_size);
 }
 
 void fpu_fxrstor(Cpu& cpu, const FpuMemory& mem) {
     check_fxsave_operand(cpu, mem);
     const bool xmm = cpu.cr4 & kCr4OSFXSR;
     std::uint8_t image[kFxsaveX87Bytes + kFxsaveXmmBytes] = {};
-    cpu.read_bytes(mem.seg, mem.offset, image, kFxsaveX87Bytes + (xmm ? kFxsaveXmmBytes : 0));
+    const unsigned xmm_size = xmm ? xmm_bytes(cpu) : 0;
+    cpu.read_bytes(mem.seg, mem.offset, image, kFxsaveX87Bytes + xmm_size);
     const std::uint32_t mxcsr = get32(image + 24);
     if (mxcsr & ~kMxcsrMask) cpu.raise(vec::GP, 0);  // reserved MXCSR bits
     FpuState& s = cpu.fpu;
@@ -211,7 +219,7 @@ void fpu_fxrstor(Cpu& cpu, const FpuMemory& mem) {
     get_registers(s, image + 32, 16);
     retag(s, image[4]);
     update_summary(s);
-    if (xmm) std::memcpy(s.xmm, image + kFxsaveX87Bytes, kFxsaveXmmBytes);
+    std::memcpy(s.xmm, image + kFxsaveX87Bytes, xmm_size);
 }
 
 }  // namespace emu::x86

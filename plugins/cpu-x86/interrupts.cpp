@@ -1,6 +1,6 @@
 // Exception and interrupt delivery (SDM vol. 3 chapter 6): the real-mode IVT, protected-mode IDT
-// gates (interrupt, trap, task) with privilege changes and v8086 exits, and the double/triple
-// fault rules (table 6-5).
+// gates (interrupt, trap, task) with privilege changes and v8086 exits, long mode's 16-byte
+// gates (64-bit frames, RSPn/IST stacks), and the double/triple fault rules (table 6-5).
 #include <cstdio>
 
 #include "cpu.h"
@@ -26,12 +26,21 @@ void trace_delivery(Cpu& c, std::uint8_t vector, IntKind kind, bool has_error, s
     static thread_local unsigned count = 0;
     char line[192];
     const bool software = kind == IntKind::Software || kind == IntKind::SoftwareIcebp;
-    int n = std::snprintf(line, sizeof line, "%6u: v=%02x e=%04x i=%d cpl=%u IP=%04x:%08x pc=%08x SP=%04x:%08x",
+    int n;
+    if (c.long_mode())  // QEMU's 64-bit layout: 16-digit addresses
+        n = std::snprintf(line, sizeof line, "%6u: v=%02x e=%04x i=%d cpl=%u IP=%04x:%016llx pc=%016llx SP=%04x:%016llx",
+                          count++, vector, has_error ? error : 0, software ? 1 : 0, c.cpl, c.seg[CS].selector,
+                          static_cast<unsigned long long>(c.rip),
+                          static_cast<unsigned long long>(c.seg[CS].base + c.rip), c.seg[SS].selector,
+                          static_cast<unsigned long long>(c.gpr[kEsp]));
+    else
+        n = std::snprintf(line, sizeof line, "%6u: v=%02x e=%04x i=%d cpl=%u IP=%04x:%08x pc=%08x SP=%04x:%08x",
                           count++, vector, has_error ? error : 0, software ? 1 : 0, c.cpl, c.seg[CS].selector,
                           static_cast<unsigned>(c.rip), static_cast<unsigned>(c.seg[CS].base + c.rip),
                           c.seg[SS].selector, c.reg32(kEsp));
     if (vector == vec::PF && kind == IntKind::Exception && n > 0 && static_cast<std::size_t>(n) < sizeof line)
-        std::snprintf(line + n, sizeof line - n, " CR2=%08x", static_cast<unsigned>(c.cr2));
+        std::snprintf(line + n, sizeof line - n, c.long_mode() ? " CR2=%016llx" : " CR2=%08llx",
+                      static_cast<unsigned long long>(c.cr2));
     c.trace(line);
 }
 
@@ -131,24 +140,89 @@ void deliver_protected(Cpu& c, std::uint8_t vector, IntKind kind, bool has_error
     c.set_flags(old_flags & ~cleared);
 }
 
+// Long mode (SDM 6.14): 64-bit interrupt and trap gates only, to a 64-bit code segment; the
+// frame is always SS, RSP, RFLAGS, CS, RIP (and the error code) in 8-byte slots on a stack
+// aligned to 16. A privilege change takes RSPn from the 64-bit TSS and loads a null SS with
+// RPL = the new CPL; a gate's IST field (1-7) always switches to that stack.
+void deliver_long(Cpu& c, std::uint8_t vector, IntKind kind, bool has_error, std::uint32_t error,
+                  std::uint64_t saved_rip) {
+    const bool ext = kind == IntKind::External || kind == IntKind::Exception;
+    const std::uint32_t idt_error = vector * 8u + 2 + ext;
+    if (vector * 16u + 15 > c.idtr.limit) c.raise(vec::GP, idt_error);
+    const std::uint64_t gate = c.read_linear(c.idtr.base + vector * 16u, 8, true);
+    const std::uint64_t high = c.read_linear(c.idtr.base + vector * 16u + 8, 8, true);
+    const unsigned type = (gate >> 40) & 0xF;
+    if (((gate >> 44) & 1) || (type != 14 && type != 15)) c.raise(vec::GP, idt_error);
+    if (kind == IntKind::Software && ((gate >> 45) & 3) < c.cpl) c.raise(vec::GP, idt_error);
+    if (!((gate >> 47) & 1)) c.raise(vec::NP, idt_error);
+    const auto selector = static_cast<std::uint16_t>(gate >> 16);
+    const std::uint64_t target = (gate & 0xFFFF) | ((gate >> 32) & 0xFFFF0000u) | (high << 32);
+    const unsigned ist = (gate >> 32) & 7;
+    if (!(selector & 0xFFFC)) c.raise(vec::GP, ext);
+    const std::uint64_t cd = descriptor_or_fault(c, selector, vec::GP, ext);
+    const Segment code = Cpu::segment_from_descriptor(selector, cd);
+    // The handler's segment: 64-bit code (L set, D clear) at DPL <= CPL.
+    if (!code.code() || code.dpl() > c.cpl || !(code.attr & 0x200) || code.big())
+        c.raise(vec::GP, (selector & 0xFFFC) | ext);
+    if (!code.present()) c.raise(vec::NP, (selector & 0xFFFC) | ext);
+    if (!Cpu::canonical(target)) c.raise(vec::GP, ext);
+
+    const std::uint32_t old_flags = c.flags();
+    const unsigned new_cpl = code.conforming() ? c.cpl : code.dpl();
+    const bool inner = new_cpl < c.cpl;
+    Stack st{c, c.seg[SS], c.gpr[kEsp], new_cpl != 3, 0, true};
+    if (ist) st.esp = tss_rsp64(c, 3 + ist - 1, ext);
+    else if (inner) st.esp = tss_rsp64(c, new_cpl, ext);
+    st.esp &= ~0xFull;
+    st.push(c.seg[SS].selector, 8);
+    st.push(c.gpr[kEsp], 8);
+    st.push(old_flags, 8);
+    st.push(c.seg[CS].selector, 8);
+    st.push(saved_rip, 8);
+    if (has_error) st.push(error, 8);
+    if (!(cd & (1ull << 40))) set_descriptor_accessed(c, selector, cd);
+
+    // Commit.
+    if (inner) c.seg[SS] = Segment{static_cast<std::uint16_t>(new_cpl), 0, 0xFFFFFFFF,
+                                   static_cast<std::uint16_t>(0x493 | (new_cpl << 5))};
+    c.gpr[kEsp] = st.esp;
+    c.seg[CS] = c.code_cache(
+        Cpu::segment_from_descriptor(static_cast<std::uint16_t>((selector & 0xFFFC) | new_cpl), cd | (1ull << 40)));
+    c.cpl = new_cpl;
+    c.tlb.fetch_tag = TlbEntry::kInvalid;
+    c.rip = target;
+    std::uint32_t cleared = kTF | kNT | kRF | kVM;
+    if (!(type & 1)) cleared |= kIF;
+    c.set_flags(old_flags & ~cleared);
+}
+
 }  // namespace
 
 void Cpu::deliver(std::uint8_t vector, IntKind kind, bool has_error, std::uint32_t error, std::uint64_t next_rip) {
     if (kind == IntKind::Exception && !protected_mode()) has_error = false;  // real mode pushes none
-    const std::uint32_t saved = static_cast<std::uint32_t>(kind == IntKind::Exception ? rip : next_rip);
+    const std::uint64_t saved64 = kind == IntKind::Exception ? rip : next_rip;
+    const auto saved = static_cast<std::uint32_t>(saved64);
     if (trace_interrupts) trace_delivery(*this, vector, kind, has_error, error);
     if (kind == IntKind::Software || kind == IntKind::SoftwareIcebp) {
         // A fault while delivering INT n is the instruction's own fault: run() delivers it.
-        if (protected_mode()) deliver_protected(*this, vector, kind, has_error, error, saved);
+        if (long_mode()) deliver_long(*this, vector, kind, has_error, error, saved64);
+        else if (protected_mode()) deliver_protected(*this, vector, kind, has_error, error, saved);
         else deliver_real(*this, vector, saved);
         return;
     }
     try {
-        if (protected_mode()) deliver_protected(*this, vector, kind, has_error, error, saved);
+        if (long_mode()) deliver_long(*this, vector, kind, has_error, error, saved64);
+        else if (protected_mode()) deliver_protected(*this, vector, kind, has_error, error, saved);
         else deliver_real(*this, vector, saved);
     } catch (const Fault& f) {
         // A fault while delivering an event (SDM table 6-5): #DF for contributory pairs and
         // page faults, shutdown for a fault while delivering #DF, else the new fault in turn.
+        if (trace_interrupts) {  // as QEMU's -d int says it
+            char line[96];
+            std::snprintf(line, sizeof line, "check_exception old: 0x%x new 0x%x (error 0x%x, CR2=%llx)", vector,
+                          f.vector, f.error, static_cast<unsigned long long>(cr2));
+            trace(line);
+        }
         const Class first = kind == IntKind::Exception ? classify(vector) : Class::Benign;
         const Class second = classify(f.vector);
         if (kind == IntKind::Exception && vector == vec::DF) {

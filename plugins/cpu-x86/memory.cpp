@@ -13,7 +13,7 @@ namespace emu::x86 {
 
 namespace {
 
-constexpr std::uint64_t kLinearMask = 0xFFFFFFFFu;  // i686: linear addresses are 32 bits
+constexpr std::uint64_t kLinearMask = 0xFFFFFFFFu;  // linear addresses outside 64-bit mode
 constexpr unsigned kRead = static_cast<unsigned>(Access::Read);
 constexpr unsigned kWrite = static_cast<unsigned>(Access::Write);
 
@@ -66,7 +66,9 @@ void page_write(Cpu& c, std::uint64_t linear, unsigned size, std::uint64_t value
 [[gnu::noinline]] std::uint64_t read_slow(Cpu& c, std::uint64_t linear, unsigned size, unsigned user) {
     const unsigned first = 0x1000 - (linear & 0xFFF);
     if (first >= size) return page_read(c, linear, size, user);
-    const std::uint64_t second = (linear + first) & kLinearMask;
+    // Outside long mode the second page wraps at 4 GiB; in long mode the caller checked that
+    // the last byte is canonical.
+    const std::uint64_t second = (linear + first) & c.system_linear_mask();
     c.tlb_lookup(second, Access::Read, user);  // both pages must translate before the access
     const std::uint64_t low = page_read(c, linear, first, user);
     return low | page_read(c, second, size - first, user) << (8 * first);
@@ -79,7 +81,7 @@ void page_write(Cpu& c, std::uint64_t linear, unsigned size, std::uint64_t value
         return;
     }
     // Check both pages before writing either, so a #PF on the second leaves memory unchanged.
-    const std::uint64_t second = (linear + first) & kLinearMask;
+    const std::uint64_t second = (linear + first) & c.system_linear_mask();
     c.tlb_lookup(linear, Access::Write, user);
     c.tlb_lookup(second, Access::Write, user);
     page_write(c, linear, first, value, user);
@@ -129,9 +131,20 @@ inline void linear_write(Cpu& c, std::uint64_t linear, unsigned size, std::uint6
 }  // namespace
 
 namespace {
+// 64-bit mode (SDM 3.2.4, 5.3.1): no limit or rights checks, and no null-selector faults; the
+// base is 0 except for FS and GS; the first and last byte must be canonical, else #GP(0) (#SS(0)
+// for SS).
+[[gnu::noinline]] std::uint64_t segment_linear64(Cpu& c, Seg s, std::uint64_t offset, unsigned size) {
+    const std::uint64_t linear = s >= FS ? offset + c.seg[s].base : offset;
+    if (!Cpu::canonical(linear) || !Cpu::canonical(linear + size - 1)) segment_fault(c, s);
+    return linear;
+}
+
 // Limit and rights of seg:offset for size bytes (SDM 5.3, 5.7). Real and v8086 mode check only
 // the cached limit (so a word at offset 0xFFFF faults, and unreal mode's big limit works).
+// Compatibility mode follows the protected-mode rules.
 inline std::uint64_t segment_linear(Cpu& c, Seg s, std::uint64_t offset, unsigned size, Access access) {
+    if (c.code64()) [[unlikely]] return segment_linear64(c, s, offset, size);
     const Segment& sg = c.seg[s];
     if (c.protected_mode() && !(c.eflags_ & kVM)) {
         if (!sg.present()) segment_fault(c, s);  // null selector (or never loaded)
@@ -177,27 +190,39 @@ void Cpu::write(Seg s, std::uint64_t offset, unsigned size, std::uint64_t value)
 void Cpu::read_bytes(Seg s, std::uint64_t offset, void* out, unsigned length) {
     if (!length) return;
     const std::uint64_t linear = check_segment(s, offset, length, Access::Read);
+    const std::uint64_t mask = code64() ? ~0ull : kLinearMask;
     auto* p = static_cast<std::uint8_t*>(out);
     for (unsigned i = 0; i < length; ++i)
-        p[i] = static_cast<std::uint8_t>(linear_read(*this, (linear + i) & kLinearMask, 1, cpl == 3));
+        p[i] = static_cast<std::uint8_t>(linear_read(*this, (linear + i) & mask, 1, cpl == 3));
 }
 
 void Cpu::write_bytes(Seg s, std::uint64_t offset, const void* data, unsigned length) {
     if (!length) return;
     const std::uint64_t linear = check_segment(s, offset, length, Access::Write);
+    const std::uint64_t mask = code64() ? ~0ull : kLinearMask;
     // Every page must be writable before the first byte changes.
     for (std::uint64_t page = linear & ~0xFFFull; page <= ((linear + length - 1) & ~0xFFFull); page += 0x1000)
-        tlb_lookup(page & kLinearMask, Access::Write, cpl == 3);
+        tlb_lookup(page & mask, Access::Write, cpl == 3);
     const auto* p = static_cast<const std::uint8_t*>(data);
-    for (unsigned i = 0; i < length; ++i) linear_write(*this, (linear + i) & kLinearMask, 1, p[i], cpl == 3);
+    for (unsigned i = 0; i < length; ++i) linear_write(*this, (linear + i) & mask, 1, p[i], cpl == 3);
 }
 
+namespace {
+// System accesses (descriptor tables, TSS, IDT, interrupt stack frames): 32-bit linear addresses
+// outside long mode; in long mode 64-bit ones that must be canonical (#GP(0)).
+inline std::uint64_t system_linear(Cpu& c, std::uint64_t linear, unsigned size) {
+    if (!c.long_mode()) [[likely]] return linear & kLinearMask;
+    if (!Cpu::canonical(linear) || !Cpu::canonical(linear + size - 1)) c.raise(vec::GP, 0);
+    return linear;
+}
+}  // namespace
+
 std::uint64_t Cpu::read_linear(std::uint64_t linear, unsigned size, bool supervisor) {
-    return linear_read(*this, linear & kLinearMask, size, !supervisor && cpl == 3);
+    return linear_read(*this, system_linear(*this, linear, size), size, !supervisor && cpl == 3);
 }
 
 void Cpu::write_linear(std::uint64_t linear, std::uint64_t value, unsigned size, bool supervisor) {
-    linear_write(*this, linear & kLinearMask, size, value, !supervisor && cpl == 3);
+    linear_write(*this, system_linear(*this, linear, size), size, value, !supervisor && cpl == 3);
 }
 
 namespace {
@@ -215,17 +240,26 @@ namespace {
 }
 }  // namespace
 
-// linear = CS.base + EIP + n; the limit check recovers the offset from it.
+// linear = CS.base + EIP + n; the limit check recovers the offset from it. In 64-bit mode
+// there is no limit (code_cache() made CS flat), only the canonical check.
 std::uint8_t Cpu::fetch8_slow(std::uint64_t linear) {
+    if (code64()) {
+        if (!canonical(linear)) raise(vec::GP, 0);
+        return fetch_slow(*this, linear);
+    }
     linear &= kLinearMask;
     if (static_cast<std::uint32_t>(linear - seg[CS].base) > seg[CS].limit) raise(vec::GP, 0);
     return fetch_slow(*this, linear);
 }
 
 const std::uint8_t* Cpu::fetch_window_slow(std::uint64_t linear, unsigned& available) {
-    linear &= kLinearMask;
-    const std::uint32_t offset = static_cast<std::uint32_t>(linear - seg[CS].base);
     available = 0;
+    if (code64()) {
+        if (!canonical(linear)) return nullptr;  // fetch8 raises the #GP
+    } else {
+        linear &= kLinearMask;
+    }
+    const std::uint32_t offset = static_cast<std::uint32_t>(linear - seg[CS].base);
     if (offset > seg[CS].limit) return nullptr;
     if (((linear & ~0xFFFull) | (cpl == 3)) != tlb.fetch_tag) {
         fetch_slow(*this, linear);  // fills the code page (or raises #PF)
@@ -283,15 +317,22 @@ void Cpu::sync_memory_generation() {
 
 // ---- Stack -----------------------------------------------------------------------------------
 
+// The stack pointer's width: RSP in 64-bit mode, else ESP or SP per SS.B.
+namespace {
+inline std::uint64_t stack_mask(const Cpu& c) {
+    return c.code64() ? ~0ull : c.stack32() ? 0xFFFFFFFFu : 0xFFFFu;
+}
+}  // namespace
+
 void Cpu::push(std::uint64_t value, unsigned size) {
-    const std::uint64_t mask = stack32() ? 0xFFFFFFFFu : 0xFFFFu;
+    const std::uint64_t mask = stack_mask(*this);
     const std::uint64_t sp = (gpr[kEsp] - size) & mask;
     write(SS, sp, size, value);
     gpr[kEsp] = (gpr[kEsp] & ~mask) | sp;
 }
 
 std::uint64_t Cpu::pop(unsigned size) {
-    const std::uint64_t mask = stack32() ? 0xFFFFFFFFu : 0xFFFFu;
+    const std::uint64_t mask = stack_mask(*this);
     const std::uint64_t sp = gpr[kEsp] & mask;
     const std::uint64_t value = read(SS, sp, size);
     gpr[kEsp] = (gpr[kEsp] & ~mask) | ((sp + size) & mask);

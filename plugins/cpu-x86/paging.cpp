@@ -1,6 +1,7 @@
-// Page-table walks (SDM vol. 3 chapter 4): 32-bit paging with 4 MiB pages (PSE, PSE-36) and
-// PAE paging with 2 MiB pages and NX; accessed/dirty bits, #PF error codes and CR2; the TLB
-// fill and flushes.
+// Page-table walks (SDM vol. 3 chapter 4): 32-bit paging with 4 MiB pages (PSE, PSE-36), PAE
+// paging with 2 MiB pages and NX, and 4-level (IA-32e) paging in long mode with 2 MiB pages (no
+// 1 GiB pages: CPUID does not offer pdpe1gb, so a PDPTE's PS bit is reserved); accessed/dirty
+// bits, #PF error codes and CR2; the TLB fill and flushes.
 #include <emu/memory.h>
 
 #include "cpu.h"
@@ -12,9 +13,6 @@ namespace {
 
 constexpr std::uint64_t kP = 1, kRW = 2, kUS = 4, kA = 0x20, kD = 0x40, kPS = 0x80, kG = 0x100;
 constexpr std::uint64_t kNX = 1ull << 63;
-constexpr std::uint64_t kPhysMask = (1ull << kPhysAddrBits) - 1;
-// PAE entries: bits 62..MAXPHYADDR are reserved (and bit 63 without EFER.NXE).
-constexpr std::uint64_t kPaeHighReserved = ~kPhysMask & ~kNX;
 
 constexpr std::uint32_t kErrP = 1, kErrW = 2, kErrU = 4, kErrRsvd = 8, kErrI = 16;
 
@@ -27,30 +25,59 @@ bool page_walk(Cpu& c, std::uint64_t linear, Access access, bool user, bool upda
     const bool write = access == Access::Write, fetch = access == Access::Execute;
     // NX (and the I/D error bit) exist only in PAE entries (SDM 4.7).
     const bool nxe = (c.efer & kEferNXE) && (c.cr4 & kCr4PAE);
+    // PAE entries: bits 62..MAXPHYADDR are reserved (and bit 63 without EFER.NXE).
+    const std::uint64_t pae_high_reserved = ~c.phys_mask & ~kNX;
     error = (write ? kErrW : 0) | (user ? kErrU : 0);
-    std::uint64_t entries[3];  // physical addresses of the entries used, top level first
-    std::uint64_t values[3];
+    std::uint64_t entries[4];  // physical addresses of the entries used, top level first
+    std::uint64_t values[4];
     unsigned levels = 0;
-    std::uint64_t page_mask, pa;
+    std::uint64_t page_mask = ~0xFFFull, pa = 0;
     bool rw = true, us = true, nx = false;
     auto reserved = [&]() {
         error |= kErrP | kErrRsvd | (fetch && nxe ? kErrI : 0);
         return false;
     };
 
-    if (c.cr4 & kCr4PAE) {
+    if (c.long_mode()) {
+        // 4-level paging: bits 51..MAXPHYADDR of every entry are reserved (62:52 are ignored),
+        // bit 63 too without EFER.NXE; PS is reserved in a PML4E and (no 1 GiB pages) a PDPTE.
+        const std::uint64_t high_reserved = (0x000FFFFFFFFFF000ull & ~c.phys_mask) | (nxe ? 0 : kNX);
+        std::uint64_t table = c.cr3 & c.phys_mask & ~0xFFFull;
+        for (unsigned level = 4;; --level) {  // 4 = PML4 .. 1 = page table
+            const unsigned shift = 12 + 9 * (level - 1);
+            const std::uint64_t addr = table + ((linear >> shift) & 0x1FF) * 8;
+            const std::uint64_t e = c.read_physical(addr, 8);
+            if (!(e & kP)) {
+                if (fetch && nxe) error |= kErrI;
+                return false;
+            }
+            const bool large = level == 2 && (e & kPS);
+            if ((e & high_reserved) || (level >= 3 && (e & kPS)) || (large && (e & 0x1FE000))) return reserved();
+            entries[levels] = addr;
+            values[levels++] = e;
+            rw = rw && (e & kRW);
+            us = us && (e & kUS);
+            nx = nx || (e & kNX);
+            if (large || level == 1) {
+                page_mask = ~((1ull << shift) - 1);
+                pa = e & c.phys_mask & page_mask;
+                break;
+            }
+            table = e & c.phys_mask & ~0xFFFull;
+        }
+    } else if (c.cr4 & kCr4PAE) {
         const std::uint64_t pdpte = c.pdpte[(linear >> 30) & 3];
         if (!(pdpte & kP)) {
             if (fetch && nxe) error |= kErrI;
             return false;
         }
-        const std::uint64_t pde_addr = (pdpte & kPhysMask & ~0xFFFull) + ((linear >> 21) & 0x1FF) * 8;
+        const std::uint64_t pde_addr = (pdpte & c.phys_mask & ~0xFFFull) + ((linear >> 21) & 0x1FF) * 8;
         const std::uint64_t pde = c.read_physical(pde_addr, 8);
         if (!(pde & kP)) {
             if (fetch && nxe) error |= kErrI;
             return false;
         }
-        if ((pde & kPaeHighReserved) || (!nxe && (pde & kNX))) return reserved();
+        if ((pde & pae_high_reserved) || (!nxe && (pde & kNX))) return reserved();
         entries[levels] = pde_addr;
         values[levels++] = pde;
         rw = pde & kRW;
@@ -59,22 +86,22 @@ bool page_walk(Cpu& c, std::uint64_t linear, Access access, bool user, bool upda
         if (pde & kPS) {
             if (pde & 0x1FE000) return reserved();  // bits 20:13 of a 2 MiB entry
             page_mask = ~0x1FFFFFull;
-            pa = pde & kPhysMask & page_mask;
+            pa = pde & c.phys_mask & page_mask;
         } else {
-            const std::uint64_t pte_addr = (pde & kPhysMask & ~0xFFFull) + ((linear >> 12) & 0x1FF) * 8;
+            const std::uint64_t pte_addr = (pde & c.phys_mask & ~0xFFFull) + ((linear >> 12) & 0x1FF) * 8;
             const std::uint64_t pte = c.read_physical(pte_addr, 8);
             if (!(pte & kP)) {
                 if (fetch && nxe) error |= kErrI;
                 return false;
             }
-            if ((pte & kPaeHighReserved) || (!nxe && (pte & kNX))) return reserved();
+            if ((pte & pae_high_reserved) || (!nxe && (pte & kNX))) return reserved();
             entries[levels] = pte_addr;
             values[levels++] = pte;
             rw = rw && (pte & kRW);
             us = us && (pte & kUS);
             nx = nx || (pte & kNX);
             page_mask = ~0xFFFull;
-            pa = pte & kPhysMask & page_mask;
+            pa = pte & c.phys_mask & page_mask;
         }
     } else {
         const std::uint64_t pde_addr = (c.cr3 & 0xFFFFF000u) + ((linear >> 22) & 0x3FF) * 4;
@@ -162,7 +189,7 @@ void Cpu::tlb_flush(bool include_global) {
     else tlb.flush_nonglobal();
 }
 
-void Cpu::tlb_flush_page(std::uint64_t linear) { tlb.flush_page(linear & 0xFFFFFFFFu); }
+void Cpu::tlb_flush_page(std::uint64_t linear) { tlb.flush_page(linear & system_linear_mask()); }
 
 // PAE: MOV CR3 (and enabling PAE paging) loads the four PDPTEs; reserved bits set in a present
 // one are #GP(0) (SDM 4.4.1).
@@ -171,7 +198,7 @@ void load_pdptes(Cpu& c, std::uint64_t cr3) {
     const std::uint64_t base = cr3 & 0xFFFFFFE0u;
     for (unsigned i = 0; i < 4; ++i) {
         loaded[i] = c.read_physical(base + i * 8, 8);
-        if ((loaded[i] & kP) && (loaded[i] & (0x1E6ull | ~kPhysMask))) c.raise(vec::GP, 0);
+        if ((loaded[i] & kP) && (loaded[i] & (0x1E6ull | ~c.phys_mask))) c.raise(vec::GP, 0);
     }
     for (unsigned i = 0; i < 4; ++i) c.pdpte[i] = loaded[i];
 }

@@ -46,11 +46,18 @@ enum class Event { None, Stop, Halt };
 
 void trace_instruction(Cpu& cpu) {
     char line[64];
-    std::snprintf(line, sizeof line, "exec: %04x:%08x", cpu.seg[CS].selector, static_cast<unsigned>(cpu.rip));
+    if (cpu.code64())
+        std::snprintf(line, sizeof line, "exec: %04x:%016llx", cpu.seg[CS].selector,
+                      static_cast<unsigned long long>(cpu.rip));
+    else
+        std::snprintf(line, sizeof line, "exec: %04x:%08x", cpu.seg[CS].selector, static_cast<unsigned>(cpu.rip));
     cpu.trace(line);
 }
 
-std::uint64_t pc(const Cpu& cpu) { return (cpu.seg[CS].base + cpu.rip) & 0xFFFFFFFFu; }
+std::uint64_t pc(const Cpu& cpu) {
+    const std::uint64_t linear = cpu.seg[CS].base + cpu.rip;
+    return cpu.code64() ? linear : linear & 0xFFFFFFFFu;
+}
 
 bool at_breakpoint(const Cpu& cpu) {
     const std::uint64_t linear = pc(cpu);

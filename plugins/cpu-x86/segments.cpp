@@ -23,6 +23,7 @@ bool desc_present(std::uint64_t d) { return (d >> 47) & 1; }
 bool desc_code(std::uint64_t d) { return desc_s(d) && (desc_type(d) & 8); }
 bool desc_conforming(std::uint64_t d) { return desc_code(d) && (desc_type(d) & 4); }
 bool desc_writable_data(std::uint64_t d) { return desc_s(d) && !(desc_type(d) & 8) && (desc_type(d) & 2); }
+bool desc_long(std::uint64_t d) { return (d >> 53) & 1; }  // L: a 64-bit code segment
 // Gate fields.
 std::uint16_t gate_selector(std::uint64_t d) { return static_cast<std::uint16_t>(d >> 16); }
 std::uint32_t gate_offset(std::uint64_t d) {
@@ -33,7 +34,14 @@ std::uint32_t gate_offset(std::uint64_t d) {
 unsigned rpl(std::uint16_t selector) { return selector & 3; }
 
 Stack current_stack(Cpu& c) {
+    if (c.code64()) return Stack{c, c.seg[SS], c.gpr[kEsp], c.cpl != 3, 0, true};
     return Stack{c, c.seg[SS], static_cast<std::uint32_t>(c.gpr[kEsp]), c.cpl != 3, 0};
+}
+
+// The cache of a null SS in 64-bit mode (allowed at CPL 0-2): a flat writable segment at the
+// selector's RPL, as the CPU leaves it usable for a later return to compatibility mode.
+Segment null_stack(std::uint16_t selector) {
+    return Segment{selector, 0, 0xFFFFFFFF, static_cast<std::uint16_t>(0x493 | ((selector & 3) << 5))};
 }
 
 // Segment registers in real mode and v8086 mode: base = selector * 16. v8086 forces a 64 KiB
@@ -51,9 +59,11 @@ void load_real(Cpu& c, Seg s, std::uint16_t selector) {
     }
 }
 
-// Checks of a code segment reached by JMP/CALL directly (not through a gate).
+// Checks of a code segment reached by JMP/CALL directly (not through a gate). In long mode a
+// code segment with both L and D set is invalid.
 void check_direct_code(Cpu& c, std::uint16_t selector, std::uint64_t d) {
     if (!desc_code(d)) c.raise(vec::GP, err(selector));
+    if (c.long_mode() && desc_long(d) && (d & (1ull << 54))) c.raise(vec::GP, err(selector));
     if (desc_conforming(d)) {
         if (desc_dpl(d) > c.cpl) c.raise(vec::GP, err(selector));
     } else if (rpl(selector) > c.cpl || desc_dpl(d) != c.cpl) {
@@ -66,12 +76,26 @@ void check_direct_code(Cpu& c, std::uint16_t selector, std::uint64_t d) {
 void commit_cs(Cpu& c, std::uint16_t selector, std::uint64_t d, unsigned new_cpl) {
     set_descriptor_accessed(c, selector, d);
     const std::uint16_t sel = static_cast<std::uint16_t>((selector & kSelectorMask) | new_cpl);
-    c.seg[CS] = Cpu::segment_from_descriptor(sel, d | (1ull << 40));
+    c.seg[CS] = c.code_cache(Cpu::segment_from_descriptor(sel, d | (1ull << 40)));
     c.cpl = new_cpl;
     c.tlb.fetch_tag = TlbEntry::kInvalid;
 }
 
-std::uint32_t fit_offset(std::uint32_t offset, bool op32) { return op32 ? offset : offset & 0xFFFF; }
+std::uint64_t fit_offset(std::uint64_t offset, unsigned osize) {
+    return osize == 8 ? offset : osize == 4 ? offset & 0xFFFFFFFFu : offset & 0xFFFF;
+}
+
+// The new RIP of a far transfer to code segment d: in long mode a 64-bit segment takes any
+// canonical offset (no limit), otherwise the offset must lie inside the limit (#GP(0)).
+std::uint64_t target_offset(Cpu& c, std::uint16_t selector, std::uint64_t d, std::uint64_t offset, unsigned osize) {
+    const std::uint64_t o = fit_offset(offset, osize);
+    if (c.long_mode() && desc_long(d)) {
+        if (!Cpu::canonical(o)) c.raise(vec::GP, 0);
+        return o;
+    }
+    if (o > Cpu::segment_from_descriptor(selector, d).limit) c.raise(vec::GP, 0);
+    return o;
+}
 
 // The target of a call gate: its code segment, checked (SDM CALL, "CALL-GATE").
 std::uint64_t gate_target(Cpu& c, std::uint64_t gate, std::uint16_t& target) {
@@ -81,6 +105,51 @@ std::uint64_t gate_target(Cpu& c, std::uint64_t gate, std::uint16_t& target) {
     if (!desc_code(d) || desc_dpl(d) > c.cpl) c.raise(vec::GP, err(target));
     if (!desc_present(d)) c.raise(vec::NP, err(target));
     return d;
+}
+
+// JMP/CALL through a long-mode call gate (16 bytes, type 12; SDM CALL "IA-32e mode"): the
+// target is a 64-bit code segment at the gate's 64-bit offset. A CALL to an inner level
+// switches to RSPn of the 64-bit TSS with a null SS (RPL = the new CPL) and pushes the old
+// SS:RSP; all slots are 8 bytes and no parameters are copied. Long mode has no task gates or
+// task switches (#GP).
+void long_call_gate(Cpu& c, std::uint16_t selector, std::uint64_t gate, bool call, std::uint64_t next_rip) {
+    if (desc_type(gate) != 12 || desc_dpl(gate) < c.cpl || desc_dpl(gate) < rpl(selector))
+        c.raise(vec::GP, err(selector));
+    if (!desc_present(gate)) c.raise(vec::NP, err(selector));
+    const std::uint64_t offset_high = c.system_descriptor_high(selector);  // the upper 8 bytes
+    std::uint16_t target = 0;
+    const std::uint64_t cd = gate_target(c, gate, target);
+    if (!desc_long(cd) || (cd & (1ull << 54))) c.raise(vec::GP, err(target));
+    const std::uint64_t rip = gate_offset(gate) | offset_high;
+    if (!Cpu::canonical(rip)) c.raise(vec::GP, 0);
+    const unsigned new_cpl = desc_conforming(cd) ? c.cpl : desc_dpl(cd);
+    if (!call) {
+        if (new_cpl != c.cpl) c.raise(vec::GP, err(target));
+        commit_cs(c, target, cd, c.cpl);
+        c.rip = rip;
+        return;
+    }
+    // The return address is the whole RIP whatever the operand size (8-byte slots).
+    const std::uint64_t old_cs = c.seg[CS].selector, old_rip = next_rip;
+    if (new_cpl < c.cpl) {
+        Stack in{c, c.seg[SS], tss_rsp64(c, new_cpl, false), true, 0, true};
+        in.push(c.seg[SS].selector, 8);
+        in.push(c.gpr[kEsp], 8);
+        in.push(old_cs, 8);
+        in.push(old_rip, 8);
+        commit_cs(c, target, cd, new_cpl);
+        c.seg[SS] = null_stack(static_cast<std::uint16_t>(new_cpl));
+        c.gpr[kEsp] = in.esp;
+    } else {
+        Stack st = current_stack(c);
+        st.flat = true;  // the new mode's (64-bit) stack
+        st.esp = c.gpr[kEsp];
+        st.push(old_cs, 8);
+        st.push(old_rip, 8);
+        commit_cs(c, target, cd, c.cpl);
+        c.gpr[kEsp] = st.esp;
+    }
+    c.rip = rip;
 }
 
 // offset, if size bytes there lie inside the current TSS (else #TS(TR)).
@@ -117,6 +186,20 @@ Segment Cpu::segment_from_descriptor(std::uint16_t selector, std::uint64_t d) {
     return s;
 }
 
+// (Also the upper half of a long-mode call gate: offset bits 63:32.)
+std::uint64_t Cpu::system_descriptor_high(std::uint16_t selector) {
+    if (!long_mode()) return 0;
+    const std::uint32_t at = (selector & ~7u) + 8;
+    if (selector & 4) {
+        if (!ldtr.present() || at + 7 > ldtr.limit) raise(vec::GP, err(selector));
+    } else if (at + 7 > gdtr.limit) {
+        raise(vec::GP, err(selector));
+    }
+    const std::uint64_t high = read_linear(((selector & 4) ? ldtr.base : gdtr.base) + at, 8, true);
+    if ((high >> 40) & 0x1F) raise(vec::GP, err(selector));
+    return (high & 0xFFFFFFFFu) << 32;
+}
+
 std::uint64_t descriptor_or_fault(Cpu& c, std::uint16_t selector, std::uint8_t vector, bool ext) {
     std::uint64_t d = 0;
     if (!c.read_descriptor(selector, d)) c.raise(vector, err(selector) | ext);
@@ -149,8 +232,13 @@ void Cpu::load_segment(Seg s, std::uint16_t selector) {
         return;
     }
     if (!(selector & kSelectorMask)) {
-        if (s == SS) raise(vec::GP, 0);
-        seg[s] = Segment{selector, 0, 0, 0};  // null: loads fine, faults on use
+        if (s == SS) {
+            // 64-bit mode allows a null SS at CPL 0-2 with RPL = CPL (SDM MOV, POP).
+            if (!code64() || cpl == 3 || rpl(selector) != cpl) raise(vec::GP, 0);
+            seg[SS] = null_stack(selector);
+            return;
+        }
+        seg[s] = Segment{selector, 0, 0, 0};  // null: loads fine, faults on use (not in 64-bit mode)
         return;
     }
     const std::uint64_t d = descriptor_or_fault(*this, selector, vec::GP);
@@ -169,22 +257,24 @@ void Cpu::load_segment(Seg s, std::uint16_t selector) {
 
 // ---- Far JMP / CALL / RET ------------------------------------------------------------------
 
-void Cpu::far_jump(std::uint16_t selector, std::uint32_t offset, bool op32, std::uint64_t next_rip) {
+void Cpu::far_jump(std::uint16_t selector, std::uint64_t offset, unsigned osize, std::uint64_t next_rip) {
     if (!protected_mode() || v86()) {
         load_real(*this, CS, selector);
         tlb.fetch_tag = TlbEntry::kInvalid;
-        rip = fit_offset(offset, op32);
+        rip = fit_offset(offset, osize);
         return;
     }
     if (!(selector & kSelectorMask)) raise(vec::GP, 0);
     const std::uint64_t d = descriptor_or_fault(*this, selector, vec::GP);
     if (desc_s(d)) {
         check_direct_code(*this, selector, d);
-        const Segment target = segment_from_descriptor(selector, d);
-        const std::uint32_t eip = fit_offset(offset, op32);
-        if (eip > target.limit) raise(vec::GP, 0);
+        const std::uint64_t eip = target_offset(*this, selector, d, offset, osize);
         commit_cs(*this, selector, d, cpl);
         rip = eip;
+        return;
+    }
+    if (long_mode()) {
+        long_call_gate(*this, selector, d, false, next_rip);
         return;
     }
     const unsigned type = desc_type(d);
@@ -213,8 +303,8 @@ void Cpu::far_jump(std::uint16_t selector, std::uint32_t offset, bool op32, std:
     }
 }
 
-void Cpu::far_call(std::uint16_t selector, std::uint32_t offset, bool op32, std::uint64_t next_rip) {
-    const unsigned size = op32 ? 4 : 2;
+void Cpu::far_call(std::uint16_t selector, std::uint64_t offset, unsigned osize, std::uint64_t next_rip) {
+    const unsigned size = osize;
     if (!protected_mode() || v86()) {
         Stack st = current_stack(*this);
         st.push(seg[CS].selector, size);
@@ -222,21 +312,24 @@ void Cpu::far_call(std::uint16_t selector, std::uint32_t offset, bool op32, std:
         gpr[kEsp] = st.esp;
         load_real(*this, CS, selector);
         tlb.fetch_tag = TlbEntry::kInvalid;
-        rip = fit_offset(offset, op32);
+        rip = fit_offset(offset, osize);
         return;
     }
     if (!(selector & kSelectorMask)) raise(vec::GP, 0);
     const std::uint64_t d = descriptor_or_fault(*this, selector, vec::GP);
     if (desc_s(d)) {
         check_direct_code(*this, selector, d);
-        const std::uint32_t eip = fit_offset(offset, op32);
-        if (eip > segment_from_descriptor(selector, d).limit) raise(vec::GP, 0);
+        const std::uint64_t eip = target_offset(*this, selector, d, offset, osize);
         Stack st = current_stack(*this);
         st.push(seg[CS].selector, size);
-        st.push(static_cast<std::uint32_t>(next_rip), size);
+        st.push(fit_offset(next_rip, size), size);
         gpr[kEsp] = st.esp;
         commit_cs(*this, selector, d, cpl);
         rip = eip;
+        return;
+    }
+    if (long_mode()) {
+        long_call_gate(*this, selector, d, true, next_rip);
         return;
     }
     const unsigned type = desc_type(d);
@@ -305,8 +398,12 @@ std::uint64_t check_return_cs(Cpu& c, std::uint16_t cs) {
     return d;
 }
 
-Segment check_return_ss(Cpu& c, std::uint16_t ss, unsigned new_cpl) {
-    if (!(ss & kSelectorMask)) c.raise(vec::GP, 0);
+// null_ok: a return to 64-bit mode at CPL 0-2, which may load a null SS (long mode only).
+Segment check_return_ss(Cpu& c, std::uint16_t ss, unsigned new_cpl, bool null_ok = false) {
+    if (!(ss & kSelectorMask)) {
+        if (!null_ok || new_cpl == 3 || rpl(ss) != new_cpl) c.raise(vec::GP, 0);
+        return null_stack(ss);
+    }
     const std::uint64_t d = descriptor_or_fault(c, ss, vec::GP);
     if (rpl(ss) != new_cpl || !desc_writable_data(d) || desc_dpl(d) != new_cpl) c.raise(vec::GP, err(ss));
     if (!desc_present(d)) c.raise(vec::SS, err(ss));
@@ -315,10 +412,10 @@ Segment check_return_ss(Cpu& c, std::uint16_t ss, unsigned new_cpl) {
 }
 }  // namespace
 
-void Cpu::far_return(bool op32, std::uint16_t pop_bytes) {
-    const unsigned size = op32 ? 4 : 2;
+void Cpu::far_return(unsigned osize, std::uint16_t pop_bytes) {
+    const unsigned size = osize;
     Stack st = current_stack(*this);
-    const std::uint32_t eip = st.peek(0, size);
+    const std::uint64_t eip = st.peek(0, size);
     const std::uint16_t cs = static_cast<std::uint16_t>(st.peek(size, size));
     if (!protected_mode() || v86()) {
         st.drop(2 * size + pop_bytes);
@@ -329,7 +426,7 @@ void Cpu::far_return(bool op32, std::uint16_t pop_bytes) {
         return;
     }
     const std::uint64_t d = check_return_cs(*this, cs);
-    if (eip > segment_from_descriptor(cs, d).limit) raise(vec::GP, 0);
+    target_offset(*this, cs, d, eip, size);  // the limit, or in long mode the canonical check
     if (rpl(cs) == cpl) {
         st.drop(2 * size + pop_bytes);
         gpr[kEsp] = st.esp;
@@ -338,14 +435,15 @@ void Cpu::far_return(bool op32, std::uint16_t pop_bytes) {
         return;
     }
     // Outer privilege level: SS:ESP follow the parameters.
-    const std::uint32_t new_esp = st.peek(2 * size + pop_bytes, size);
+    const std::uint64_t new_esp = st.peek(2 * size + pop_bytes, size);
     const std::uint16_t ss = static_cast<std::uint16_t>(st.peek(3 * size + pop_bytes, size));
     const unsigned new_cpl = rpl(cs);
-    const Segment new_ss = check_return_ss(*this, ss, new_cpl);
+    const bool to64 = long_mode() && desc_long(d);
+    const Segment new_ss = check_return_ss(*this, ss, new_cpl, to64);
     commit_cs(*this, cs, d, new_cpl);
     seg[SS] = new_ss;
-    const std::uint32_t mask = new_ss.big() ? 0xFFFFFFFFu : 0xFFFFu;
-    gpr[kEsp] = (gpr[kEsp] & ~static_cast<std::uint64_t>(mask)) | ((new_esp + pop_bytes) & mask);
+    const std::uint64_t mask = to64 ? ~0ull : new_ss.big() ? 0xFFFFFFFFu : 0xFFFFu;
+    gpr[kEsp] = (gpr[kEsp] & ~mask) | ((new_esp + pop_bytes) & mask);
     rip = eip;
     clear_outer_segments(*this);
 }
@@ -353,17 +451,64 @@ void Cpu::far_return(bool op32, std::uint16_t pop_bytes) {
 void clear_outer_segments(Cpu& c) {
     for (Seg s : {ES, DS, FS, GS}) {
         const Segment& sg = c.seg[s];
-        // Data and non-conforming code segments the new CPL may not use become null.
-        if (sg.present() && !sg.conforming() && sg.dpl() < c.cpl) c.seg[s] = Segment{0, 0, 0, 0};
+        // Data and non-conforming code segments the new CPL may not use become null. In long
+        // mode FS/GS keep their base (as QEMU does): 64-bit code may still use it.
+        if (sg.present() && !sg.conforming() && sg.dpl() < c.cpl)
+            c.seg[s] = Segment{0, c.long_mode() ? sg.base : 0, 0, 0};
     }
 }
 
 // ---- IRET ----------------------------------------------------------------------------------
 
-void Cpu::iret(bool op32) {
-    const unsigned size = op32 ? 4 : 2;
+namespace {
+// IRET in long mode (SDM IRET, "IA-32E-MODE"): no tasks (NT is #GP(0)) and no v8086 mode; from
+// 64-bit mode SS:RSP are always popped, from compatibility mode only for an outer level. The
+// target may be a 64-bit (canonical RIP) or a compatibility-mode code segment.
+void iret_long(Cpu& c, unsigned size, std::uint32_t old) {
+    if (old & kNT) c.raise(vec::GP, 0);
+    Stack st = current_stack(c);
+    const std::uint64_t new_rip = st.peek(0, size);
+    const auto cs = static_cast<std::uint16_t>(st.peek(size, size));
+    const auto fl = static_cast<std::uint32_t>(st.peek(2 * size, size));
+    const std::uint64_t d = check_return_cs(c, cs);
+    const unsigned new_cpl = rpl(cs);
+    const std::uint64_t target = target_offset(c, cs, d, new_rip, size);
+    const bool to64 = desc_long(d);
+    const bool pop_stack = c.code64() || new_cpl > c.cpl;
+    Segment new_ss = c.seg[SS];
+    std::uint64_t new_rsp = 0;
+    if (pop_stack) {
+        new_rsp = st.peek(3 * size, size);
+        new_ss = check_return_ss(c, static_cast<std::uint16_t>(st.peek(4 * size, size)), new_cpl, to64);
+    }
+    std::uint32_t changeable = kArithFlags | kTF | kDF | kNT | kRF | kAC | kID;
+    if (c.cpl == 0) changeable |= kIOPL | kVIF | kVIP;
+    if (c.cpl <= ((old & kIOPL) >> 12)) changeable |= kIF;
+    if (size == 2) changeable &= 0xFFFF;
+    const bool outer = new_cpl > c.cpl;
+    commit_cs(c, cs, d, new_cpl);  // first: its accessed-bit write is the last access that can fault
+    c.set_flags((old & ~changeable) | (fl & changeable));
+    c.rip = target;
+    if (pop_stack) {
+        c.seg[SS] = new_ss;
+        c.gpr[kEsp] = size == 2 ? (c.gpr[kEsp] & ~0xFFFFull) | new_rsp : new_rsp;
+    } else {
+        st.drop(3 * size);
+        c.gpr[kEsp] = st.esp;
+    }
+    if (outer) clear_outer_segments(c);
+}
+}  // namespace
+
+void Cpu::iret(unsigned osize) {
+    const unsigned size = osize;
+    const bool op32 = osize != 2;
     const std::uint32_t old = flags();
     nmi_blocked = false;
+    if (long_mode()) {
+        iret_long(*this, size, old);
+        return;
+    }
     if (!protected_mode()) {
         Stack st = current_stack(*this);
         const std::uint32_t eip = st.peek(0, size);
@@ -467,6 +612,13 @@ void tss_stack(Cpu& c, unsigned dpl, std::uint16_t& ss, std::uint32_t& esp, bool
         esp = static_cast<std::uint32_t>(c.read_linear(c.tr.base + at, 2, true));
         ss = static_cast<std::uint16_t>(c.read_linear(c.tr.base + at + 2, 2, true));
     }
+}
+
+std::uint64_t tss_rsp64(Cpu& c, unsigned slot, bool ext) {
+    if (!c.tr.present()) c.raise(vec::TS, err(c.tr.selector) | ext);
+    // RSP0-2 at 4, 0xC, 0x14; IST1-7 from 0x24.
+    const std::uint32_t at = tss_slot(c, slot < 3 ? 4 + slot * 8 : 0x24 + (slot - 3) * 8, 8, ext);
+    return c.read_linear(c.tr.base + at, 8, true);
 }
 
 Segment checked_stack_segment(Cpu& c, std::uint16_t ss, unsigned dpl, bool ext) {

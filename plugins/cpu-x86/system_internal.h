@@ -8,8 +8,7 @@
 
 namespace emu::x86 {
 
-// MAXPHYADDR of the modelled CPU (CPUID 0x80000008 reports it; PAE entries above it are reserved).
-constexpr unsigned kPhysAddrBits = 36;
+// MAXPHYADDR is per model: Cpu::phys_mask (36 bits for i686, 40 for x86-64).
 
 // The outcome of a page walk.
 struct PageWalk {
@@ -33,6 +32,9 @@ void set_descriptor_accessed(Cpu& c, std::uint16_t selector, std::uint64_t descr
 // SS:ESP for privilege level dpl from the current TSS (16- or 32-bit), with the checks of a
 // stack switch (#TS for a bad SS, with the EXT bit from ext).
 void tss_stack(Cpu& c, unsigned dpl, std::uint16_t& ss, std::uint32_t& esp, bool ext);
+// Long mode: RSPn (slot 0-2) or ISTn (slot 3-9 for IST1-7) of the 64-bit TSS (#TS(TR) when it
+// lies beyond the TSS limit).
+std::uint64_t tss_rsp64(Cpu& c, unsigned slot, bool ext);
 // The checked (#TS/#SS with the EXT bit from ext) stack segment ss of a switch to level dpl,
 // with its accessed bit set.
 Segment checked_stack_segment(Cpu& c, std::uint16_t ss, unsigned dpl, bool ext);
@@ -47,27 +49,35 @@ inline bool limit_ok(const Segment& s, std::uint64_t offset, unsigned size) {
 }
 
 // A stack being built or read before it becomes SS:ESP: a copy of the segment and a local ESP.
+// flat: a 64-bit mode stack (all of RSP, no base or limit; a non-canonical slot is #SS).
 struct Stack {
     Cpu& c;
     Segment ss;
-    std::uint32_t esp;
+    std::uint64_t esp;
     bool supervisor;        // the accesses are made at CPL 0-2 (else at CPL 3)
     std::uint16_t error;    // #SS error code (0 for the current stack, the new SS otherwise)
+    bool flat = false;
 
-    std::uint32_t mask() const { return ss.big() ? 0xFFFFFFFFu : 0xFFFFu; }
-    void push(std::uint32_t value, unsigned size) {
-        const std::uint32_t sp = (esp - size) & mask();
+    std::uint64_t mask() const { return flat ? ~0ull : ss.big() ? 0xFFFFFFFFu : 0xFFFFu; }
+    std::uint64_t slot(std::uint64_t sp, unsigned size) const {
+        if (flat) {
+            if (!Cpu::canonical(sp) || !Cpu::canonical(sp + size - 1)) c.raise(vec::SS, error);
+            return sp;
+        }
         if (!limit_ok(ss, sp, size)) c.raise(vec::SS, error);
-        c.write_linear((ss.base + sp) & 0xFFFFFFFFu, value, size, supervisor);
+        return (ss.base + sp) & 0xFFFFFFFFu;
+    }
+    void push(std::uint64_t value, unsigned size) {
+        const std::uint64_t sp = (esp - size) & mask();
+        c.write_linear(slot(sp, size), value, size, supervisor);
         esp = (esp & ~mask()) | sp;
     }
     // Read the size-byte slot at ESP + offset (no pop).
-    std::uint32_t peek(std::uint32_t offset, unsigned size) {
-        const std::uint32_t sp = (esp + offset) & mask();
-        if (!limit_ok(ss, sp, size)) c.raise(vec::SS, error);
-        return static_cast<std::uint32_t>(c.read_linear((ss.base + sp) & 0xFFFFFFFFu, size, supervisor));
+    std::uint64_t peek(std::uint64_t offset, unsigned size) {
+        const std::uint64_t sp = (esp + offset) & mask();
+        return c.read_linear(slot(sp, size), size, supervisor);
     }
-    void drop(std::uint32_t bytes) { esp = (esp & ~mask()) | ((esp + bytes) & mask()); }
+    void drop(std::uint64_t bytes) { esp = (esp & ~mask()) | ((esp + bytes) & mask()); }
 };
 
 }  // namespace emu::x86

@@ -1,6 +1,7 @@
 // The x86 CPU core (emu's software x86 CPU): an interpreter of the i686 (P6) instruction set in
 // real, protected and virtual-8086 mode, with segmentation, paging (two-level and PAE), a
-// software TLB and the x87 FPU. Long mode and SSE come in the second step (issue #10).
+// software TLB and the x87 FPU; with X86Config::x86_64 also long mode (64-bit and
+// compatibility mode, 4-level paging, SYSCALL/SYSRET) and SSE/SSE2 (issue #10).
 //
 // This is the library the plugin (the "qemu32" CPU device, with its local APIC) and the
 // differential test (tests/x86diff) share. It knows nothing of devices: memory is the
@@ -37,6 +38,9 @@ public:
 
 struct X86Config {
     std::uint32_t apic_id = 0;
+    // The CPU model: false = i686 (qemu32: no long mode, 36-bit physical addresses); true =
+    // x86-64 (qemu64: long mode, SYSCALL, 40-bit physical addresses, CPUID family 15).
+    bool x86_64 = false;
     // Time base for RDTSC (and the APIC): nanoseconds of the virtual clock. Empty: the
     // instruction count is used (deterministic; the differential test).
     std::function<std::uint64_t()> clock_ns;
