@@ -108,9 +108,12 @@ void PcBoard::create_interrupt_controllers() {
 
 void PcBoard::create_cpus() {
     const MachineConfig& cfg = config();
-    // QEMU's default is qemu64 under both accelerators; emu's software CPU is 32-bit so far.
-    const std::string default_model = accelerator()->is_a("tcg") ? "qemu32" : "qemu64";
-    const std::string model = cfg.cpu_model.empty() ? default_model : cfg.cpu_model;
+    // qemu64 under both accelerators, as QEMU's default.
+    const bool tcg = accelerator()->is_a("tcg");
+    std::string model = cfg.cpu_model.empty() ? "qemu64" : cfg.cpu_model;
+    // A model both accelerators know is two types (the kvm plugin's, and the software CPU's
+    // "<model>-tcg"): under tcg, -cpu qemu64 means the software CPU's.
+    if (tcg && registry().find(model + "-tcg")) model += "-tcg";
     const Type* type = registry().find(model);
     if (!type) registry().get(model);  // throws, naming the plugin that provides it if known
     if (!type->is_a("x86-cpu") || type->abstract())

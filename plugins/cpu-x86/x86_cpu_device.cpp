@@ -1,4 +1,4 @@
-// The software x86 CPU models (qemu32): x86_cpu_device.h describes the device.
+// The software x86 CPU models (qemu32, qemu64): x86_cpu_device.h describes the device.
 #include "x86_cpu_device.h"
 
 #include <algorithm>
@@ -142,6 +142,7 @@ void X86SoftCpu::do_realize() {
 
     X86Config config;
     config.apic_id = index();
+    config.x86_64 = x86_64_;
     config.clock_ns = [loop] {
         const ClockNs ns = loop->now(ClockType::Virtual);
         return static_cast<std::uint64_t>(ns < 0 ? 0 : ns);
@@ -216,6 +217,14 @@ void register_types(TypeBatch& types) {
                .parent = "x86-cpu",
                .description = "QEMU's generic 32-bit CPU (i686: P6 integer set, x87, PAE, local APIC; tcg only)",
                .factory = factory_of<X86SoftCpu>(),
+               .class_init = class_init_of<X86SoftCpu>(&X86SoftCpu::class_init)});
+    // The kvm plugin owns the type name "qemu64" (its own CPUID table for the host's KVM); the
+    // pc boards resolve -cpu qemu64 under tcg to this type (PcBoard::create_cpus).
+    types.add({.name = "qemu64-tcg",
+               .parent = "x86-cpu",
+               .description = "QEMU's generic 64-bit CPU on emu's software CPU (long mode, SYSCALL, NX, "
+                              "SSE2; -cpu qemu64 with -accel tcg)",
+               .factory = [] { return std::unique_ptr<Object>(new X86SoftCpu(true)); },
                .class_init = class_init_of<X86SoftCpu>(&X86SoftCpu::class_init)});
 }
 

@@ -1,4 +1,5 @@
-// The software x86 CPU device (qemu32): X86Core behind the SDK's SoftwareCpu, run by tcg.
+// The software x86 CPU devices (qemu32, and qemu64 registered as "qemu64-tcg"): X86Core behind
+// the SDK's SoftwareCpu, run by tcg.
 //
 // Each CPU sees memory through its own address space: system memory, with the CPU's local
 // APIC page in front of it at IA32_APIC_BASE (a CPU's accesses there reach its own APIC; a
@@ -32,6 +33,8 @@ class X86SoftCpu final : public SoftwareCpu, public X86LocalApic, public GdbTarg
 public:
     static void class_init(ClassBuilder<X86SoftCpu>& c);
 
+    // x86_64: the qemu64 model (long mode, SYSCALL, NX; X86Config::x86_64), else qemu32.
+    explicit X86SoftCpu(bool x86_64 = false) : x86_64_(x86_64) {}
     ~X86SoftCpu() override;
 
     // SoftwareCpu
@@ -82,6 +85,7 @@ private:
     // -d in_asm,int,exec [-D file]
     void setup_trace(const MachineConfig& config);
 
+    bool x86_64_ = false;
     BootMode boot_mode_ = BootMode::Flat32;
     EventLoop* loop_ = nullptr;
     std::unique_ptr<MemoryRegion> view_, system_alias_;
