@@ -12,7 +12,10 @@ is skipped with the reason. The bzImage's decompressor must at least print its "
 QEMU, and the test is skipped saying so. On a host where the kernel goes on, it panics for want of a root file
 system, and panic=-1 with -no-reboot ends emu.
 
-Usage: x86_direct_boot.py EMU [--format pvh|bzimage] [--memory MiB] [--machine pc] [--timeout S]
+With --accel tcg (emu's own x86-64 CPU, -cpu qemu64) nothing is skipped: the kernel must go all
+the way to that panic and emu must end with status 0.
+
+Usage: x86_direct_boot.py EMU [--format pvh|bzimage] [--accel kvm|tcg] [--memory MiB] [--machine pc] [--timeout S]
 """
 import argparse
 import os
@@ -26,7 +29,7 @@ E820_LINE = re.compile(rb"BIOS-e820: \[mem 0x([0-9a-f]+)-0x([0-9a-f]+)\] (\w[\w 
 
 
 def run(args, kernel, append):
-    console = Console([args.emu, "-M", args.machine, "-accel", "kvm", "-m", str(args.memory), "-nographic",
+    console = Console([args.emu, "-M", args.machine, "-accel", args.accel, "-m", str(args.memory), "-nographic",
                        "-kernel", kernel, "-append", append, "-no-reboot"])
     try:
         try:
@@ -66,6 +69,7 @@ def main():
     parser.add_argument("emu")
     parser.add_argument("--format", choices=["pvh", "bzimage"], default="pvh")
     parser.add_argument("--machine", default="pc")
+    parser.add_argument("--accel", choices=["kvm", "tcg"], default="kvm")
     parser.add_argument("--memory", type=int, default=512)
     parser.add_argument("--timeout", type=float, default=120)
     parser.add_argument("--guests", default=os.environ.get("EMU_GUEST_DIR", os.path.expanduser("~/.cache/emu/guests")))
@@ -73,7 +77,7 @@ def main():
     kernel = os.path.join(args.guests, "amd64", "vmlinux" if args.format == "pvh" else "bzImage")
     if not os.path.exists(kernel):
         skip(f"{kernel} not found (run tests/setup/fetch-x86-guests.sh)")
-    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
+    if args.accel == "kvm" and not os.access("/dev/kvm", os.R_OK | os.W_OK):
         skip("/dev/kvm is not usable here")
 
     # nokaslr makes the bzImage's decompressor say so on the serial port before it unpacks:
@@ -91,9 +95,9 @@ def main():
         if args.format == "bzimage" and not decompressor and failure is None:
             raise GuestError(f"the bzImage's decompressor printed nothing; emu: {ending}")
         if version is None:
-            if failure is not None:
+            if failure is not None and args.accel == "kvm":
                 skip(f"kvm failed before the kernel printed anything ({failure.strip()}); nested kvm on this host")
-            if decompressor and status is None and os.path.isdir("/sys/module/kvm_pvm"):
+            if decompressor and status is None and os.path.isdir("/sys/module/kvm_pvm") and args.accel == "kvm":
                 skip(f"the bzImage's decompressor read the command line, then ran silently for {args.timeout:g}s "
                      "without reaching the kernel (kvm_pvm nested kvm; QEMU stops there too)")
             raise GuestError(f"no 'Linux version' from the kernel; emu: {ending}")
@@ -102,10 +106,15 @@ def main():
         check_e820(output, args.memory << 20)
         if status not in (None, 0) and failure is None:
             raise GuestError(f"emu ended with {ending}")
+        if args.accel == "tcg":  # nothing in the way: the kernel must reach its root-fs panic
+            if "Kernel panic - not syncing: VFS: Unable to mount root fs" not in output:
+                raise GuestError(f"the kernel did not reach its 'Unable to mount root fs' panic; emu: {ending}")
+            if status != 0:
+                raise GuestError(f"emu did not end with 0 after the panic (panic=-1, -no-reboot); emu: {ending}")
     except GuestError as error:
         print(f"FAIL: {error}\n---- console ----\n{output[-4000:]}\n-----------------")
         return 1
-    print(f"x86 direct boot ({args.format}, -M {args.machine}, {args.memory} MiB):")
+    print(f"x86 direct boot ({args.format}, -M {args.machine}, -accel {args.accel}, {args.memory} MiB):")
     print(f"  {version.strip()}")
     print("  " + next(line for line in lines if "Command line:" in line).strip())
     for line in dict.fromkeys(line.strip() for line in lines if "BIOS-e820:" in line):

@@ -74,16 +74,18 @@ for key in order:
     rel = os.path.relpath(paths[key], src)
     os.makedirs(os.path.dirname(os.path.join(dst, rel)), exist_ok=True)
     shutil.copy(paths[key], os.path.join(dst, rel))
-    # The whole closure, as depmod writes it: modprobe loads it from the right.
+    # The whole closure, as depmod writes it: modprobe loads it from the right, so every module
+    # stands left of what it needs (virtio_pci needs virtio, which needs virtio_ring: the
+    # reverse of a depth-first post-order).
     closure = []
     def close(mod):
         for d in depends(paths[mod]):
             d = d.replace("-", "_")
             if d not in closure and d not in builtin:
-                closure.append(d)
                 close(d)
+                closure.append(d)
     close(key)
-    deps = [os.path.relpath(paths[d], src) for d in closure]
+    deps = [os.path.relpath(paths[d], src) for d in reversed(closure)]
     lines.append(rel + ": " + " ".join(deps))
 open(os.path.join(dst, "modules.dep"), "w").write("\n".join(lines) + "\n")
 PY
