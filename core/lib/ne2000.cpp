@@ -402,17 +402,26 @@ void Ne2000::data_write(std::uint32_t value, unsigned size) {
 unsigned Ne2000::free_pages() const {
     const unsigned ring = pstop_ - pstart_;
     const unsigned curr = in_ring(curr_) ? curr_ : pstart_;
-    if (!in_ring(bnry_)) return ring;
-    if (curr < bnry_) return bnry_ - curr;
-    return ring - (curr - bnry_);
+    const unsigned bnry = boundary();
+    if (!in_ring(bnry)) return ring;
+    if (curr < bnry) return bnry - curr;
+    return ring - (curr - bnry);
+}
+
+// BNRY as a page of the ring. A driver that keeps BNRY one page behind the next unread frame
+// writes PSTART - 1 when that frame is at PSTART (Linux's 8390 core does): the page behind
+// PSTART in the ring is PSTOP - 1.
+unsigned Ne2000::boundary() const {
+    return bnry_ + 1u == pstart_ && ring_valid() ? pstop_ - 1u : bnry_;
 }
 
 // Frames between the driver's read pointer and CURR, whichever convention the driver keeps BNRY
 // in: one page behind the next unread frame (Linux, National's application notes) or on it.
 bool Ne2000::ring_holds_frames() const {
-    if (!ring_valid() || !in_ring(bnry_) || !in_ring(curr_)) return false;
-    const unsigned after_bnry = bnry_ + 1u == pstop_ ? pstart_ : bnry_ + 1u;
-    return curr_ != bnry_ && curr_ != after_bnry;
+    const unsigned bnry = boundary();
+    if (!ring_valid() || !in_ring(bnry) || !in_ring(curr_)) return false;
+    const unsigned after_bnry = bnry + 1u == pstop_ ? pstart_ : bnry + 1u;
+    return curr_ != bnry && curr_ != after_bnry;
 }
 
 bool Ne2000::can_receive() const {

@@ -113,12 +113,22 @@ void SlirpLoop::refill(GSource* source, gint* timeout) {
     slirp_pollfds_fill(slirp_, &timeout_ms, &add_poll, this);
     polls_.swap(filling_);
     for (GPollFD& poll : polls_) g_source_add_poll(source, &poll);
-    if (timeout_ms == std::numeric_limits<std::uint32_t>::max()) {
-        deadline_ns_ = -1;
+    // The deadline only ever moves earlier until dispatch() lets slirp run its timers. Taking
+    // slirp's timeout afresh in every prepare() would push it later on each loop iteration: a
+    // loop woken more often than the timeout (a tcg vCPU's timers and kicks wake it every
+    // millisecond) would then never run slirp's TCP timers, and a lost segment would never be
+    // retransmitted.
+    const std::int64_t now = now_ns();
+    if (timeout_ms != std::numeric_limits<std::uint32_t>::max()) {
+        const std::int64_t wanted = now + static_cast<std::int64_t>(timeout_ms) * kNsPerMs;
+        if (deadline_ns_ < 0 || wanted < deadline_ns_) deadline_ns_ = wanted;
+    }
+    if (deadline_ns_ < 0) {
         *timeout = -1;
     } else {
-        deadline_ns_ = now_ns() + static_cast<std::int64_t>(timeout_ms) * kNsPerMs;
-        *timeout = static_cast<gint>(std::min<std::uint32_t>(timeout_ms, G_MAXINT));
+        const std::int64_t left_ns = std::max<std::int64_t>(0, deadline_ns_ - now);
+        const std::int64_t left_ms = (left_ns + kNsPerMs - 1) / kNsPerMs;
+        *timeout = static_cast<gint>(std::min<std::int64_t>(left_ms, G_MAXINT));
     }
 }
 

@@ -57,7 +57,8 @@ private:
     GSource* source_ = nullptr;
     std::vector<GPollFD> polls_;       // what the source polls; rebuilt in every prepare()
     std::vector<GPollFD> filling_;     // built by slirp_pollfds_fill before polls_ takes it
-    std::int64_t deadline_ns_ = -1;    // when slirp's timeout runs out (-1: none)
+    std::int64_t deadline_ns_ = -1;    // when slirp's timeout runs out (-1: none); only moves
+                                       // earlier until dispatch() (see refill())
 };
 
 }  // namespace emu_net_user

@@ -106,6 +106,26 @@ TEST_F(ReceiveRingTest, FullRingMakesFramesWaitAndNeverOverwritesUnreadOnes) {
     EXPECT_EQ(reg(ISR) & ISR_OVW, 0);
 }
 
+TEST_F(ReceiveRingTest, BnryJustBelowPstartIsThePageBehindPstart) {
+    init_chip();
+    // Linux's 8390 core writes BNRY = next frame - 1 without wrapping: with the next frame at
+    // PSTART that is PSTART - 1, outside the ring, meaning the ring's last page. The ring is
+    // then as full as with BNRY = PSTOP - 1: 8 frames of 6 pages fit, the rest wait (a chip that
+    // took the whole ring as free accepted all 12 and overwrote unread ones).
+    reg(BNRY, kRxStart - 1);
+    std::vector<Bytes> sent;
+    for (unsigned i = 0; i < 12; ++i) {
+        sent.push_back(make_frame(kMac, 1514, static_cast<std::uint8_t>(i)));
+        EXPECT_EQ(netdev->send(sent.back()), i < 8 ? Status::Delivered : Status::Queued) << i;
+    }
+    for (unsigned i = 0; i < 12; ++i) {
+        const std::optional<Bytes> got = take_frame();
+        ASSERT_TRUE(got) << i;
+        EXPECT_EQ(*got, sent[i]) << i;
+    }
+    EXPECT_EQ(reg(ISR) & ISR_OVW, 0);
+}
+
 TEST_F(ReceiveRingTest, FrameTheRingCanNeverHoldOverflows) {
     init_chip(RCR_AB, 0x4c, 0x50);  // four pages, one of which stays free
     EXPECT_EQ(netdev->send(make_frame(kMac, 600)), Status::Delivered);  // three pages: dropped

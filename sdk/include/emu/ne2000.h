@@ -150,6 +150,7 @@ private:
     bool in_ring(unsigned page) const { return page >= pstart_ && page < pstop_; }
     bool ring_holds_frames() const;
     unsigned free_pages() const;
+    unsigned boundary() const;
     bool can_receive() const;
     bool receive(std::span<const std::uint8_t> frame);
     bool address_accepted(std::span<const std::uint8_t, 6> destination) const;
