@@ -199,7 +199,10 @@ std::uint32_t Rtl8139::read_unit(unsigned start, unsigned width) {
     case ANER: return kAnerPartnerAbleToNegotiate;
     case CSCR: return (get16(CSCR) & ~kCscrLinkOk) | (client_.link_up() ? kCscrLinkOk : 0);
     case TPPOLL: return 0;
-    case CPCR: case INTRMITIGATE: case RDSAR: case RDSAR + 4: case RXMAXSIZE: case ETTHR:
+    // RxMaxSize exists on the RTL8169 only (Linux's 8139cp says so): iPXE tells the two apart
+    // by writing it and reading it back, so an 8139 must not keep what was written.
+    case RXMAXSIZE: return 0;
+    case CPCR: case INTRMITIGATE: case RDSAR: case RDSAR + 4: case ETTHR:
         if (!cplus_capable()) return 0;
         break;
     default: break;
@@ -300,7 +303,8 @@ void Rtl8139::write_unit(unsigned start, unsigned width, std::uint32_t value, st
         set32(RDSAR, value);
         rx_index_ = 0;
         return;
-    case INTRMITIGATE: case RDSAR + 4: case RXMAXSIZE: case ETTHR:
+    case RXMAXSIZE: return;  // RTL8169 only (see the read side)
+    case INTRMITIGATE: case RDSAR + 4: case ETTHR:
         if (!cplus_capable()) return;
         break;
     default: break;

@@ -50,7 +50,7 @@ enum Reg : unsigned {
     CSCR = 0x74,       // CS configuration (16)
     CONFIG5 = 0xd8,
     TPPOLL = 0xd9,     // C+ transmit priority polling ("TxPoll", 8)
-    RXMAXSIZE = 0xda,  // C+ largest receive packet (16)
+    RXMAXSIZE = 0xda,  // RTL8169 only: reads 0 on an 8139 (16)
     CPCR = 0xe0,       // C+ command ("CpCmd", 16)
     INTRMITIGATE = 0xe2,
     RDSAR = 0xe4,      // C+ receive descriptor ring (64 bits)
