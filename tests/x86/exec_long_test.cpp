@@ -142,6 +142,35 @@ TEST(ExecLong, Addressing) {
     EXPECT_EQ(r(m, 8), 0xFFFFFFFFFFFFFFF0ull);
 }
 
+// RIP-relative operands count from the end of the instruction, immediates included (x86diff64
+// found SHLD/SHRD m, r, imm8 one byte off).
+TEST(ExecLong, RipRelativeBehindAnImmediate) {
+    Machine m;
+    run64(m, R"(
+        mov rbx, -1
+        shrd qword ptr [rip + d1], rbx, 4
+        shld dword ptr [rip + d2], ebx, 8
+        shld word ptr [rip + d3], bx, 4
+        add byte ptr [rip + d4], 0xff
+        inc r13d
+        mov esi, -1
+        shrd dword ptr [rip + d4], esi, 0xf
+        mov rax, [rip + d1]
+        mov ecx, [rip + d2]
+        movzx edx, word ptr [rip + d3]
+        jmp 1f
+        d1: .quad 0x10
+        d2: .long 0x10
+        d3: .word 0x10
+        d4: .long 0x10
+        1:
+        mov r8d, [rip + d4])");
+    EXPECT_EQ(r(m, kEax), 0xF000000000000001ull);
+    EXPECT_EQ(r(m, kEcx), 0x10FFu);
+    EXPECT_EQ(r(m, kEdx), 0x10Fu);
+    EXPECT_EQ(r(m, 8), 0xFFFE0000u);
+}
+
 TEST(ExecLong, AluFlags64) {
     Machine m;
     std::uint32_t f = run64(m, "mov rax, 0x7fffffffffffffff\nadd rax, 1");

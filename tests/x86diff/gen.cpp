@@ -1197,6 +1197,466 @@ void encode_fpu_state(Gen& G, Case& c) {
     }
 }
 
+// ---- SSE/SSE2 generators --------------------------------------------------------------------
+
+// Interesting single and double values (bit patterns).
+std::uint32_t f32_value(Gen& G) {
+    static const std::uint32_t pool[] = {
+        0x00000000, 0x80000000, 0x3f800000, 0xbf800000, 0x3f000000, 0x3fc00000, 0x40200000, 0xc0200000,
+        0x40400000, 0x501502f9, 0xaedbe6ff, 0x00800000, 0x00000001, 0x807fffff, 0x7f7fffff, 0x7f800000,
+        0xff800000, 0x7fc00000, 0xffc00000, 0x7f800001, 0x7fc12345, 0xffa00000, 0x4f000000, 0xcf000000,
+        0x4effffff, 0xcf000001, 0x3dcccccd, 0x40490fdb, 0x5f000000, 0xdf000000, 0x3effffff, 0x00400000,
+    };
+    switch (G.rnd(5)) {
+    case 0:
+    case 1: return pool[G.rnd(sizeof pool / sizeof pool[0])];
+    case 2: {  // small integers and halves (rounding ties)
+        const float f = static_cast<float>(G.range(-40000, 40000)) / (G.coin() ? 1.0f : 2.0f);
+        std::uint32_t v;
+        std::memcpy(&v, &f, 4);
+        return v;
+    }
+    case 3: return static_cast<std::uint32_t>((G.coin() ? 0x80000000u : 0) | ((127u - 20 + G.rnd(40)) << 23) | (G.next() & 0x7fffff));
+    default: return static_cast<std::uint32_t>(G.next());
+    }
+}
+
+std::uint64_t f64_value(Gen& G) {
+    static const std::uint64_t pool[] = {
+        0x0000000000000000ull, 0x8000000000000000ull, 0x3ff0000000000000ull, 0xbff0000000000000ull,
+        0x3fe0000000000000ull, 0x4004000000000000ull, 0xc00c000000000000ull, 0x7e37e43c8800759cull,
+        0x01a56e1fc2f8f359ull, 0x0010000000000000ull, 0x0000000000000001ull, 0x800fffffffffffffull,
+        0x7fefffffffffffffull, 0x7ff0000000000000ull, 0xfff0000000000000ull, 0x7ff8000000000000ull,
+        0xfff8000000000000ull, 0x7ff0000000000001ull, 0x7ff8000000012345ull, 0x41e0000000000000ull,
+        0x41dfffffffe00000ull, 0xc1e0000000200000ull, 0x43e0000000000000ull, 0xc3e0000000000000ull,
+        0x3fb999999999999aull, 0x3fd5555555555555ull, 0x4812345678000000ull, 0x3800000000000000ull,
+        0x47efffffe0000000ull, 0x36a0000000000000ull, 0x41dfffffffffffffull, 0x3ff0000010000000ull,
+    };
+    switch (G.rnd(5)) {
+    case 0:
+    case 1: return pool[G.rnd(sizeof pool / sizeof pool[0])];
+    case 2: {
+        const double d = static_cast<double>(G.range(-3000000, 3000000)) / (G.coin() ? 1.0 : 2.0);
+        std::uint64_t v;
+        std::memcpy(&v, &d, 8);
+        return v;
+    }
+    case 3: return (G.coin() ? 0x8000000000000000ull : 0) | (std::uint64_t{1023u - 40 + G.rnd(80)} << 52) | (G.next() & 0xfffffffffffffull);
+    default: return G.next();
+    }
+}
+
+// 16 bytes of one kind: singles, doubles, small integers, edge integers or random bytes.
+void sse_block(Gen& G, std::uint8_t* p) {
+    switch (G.rnd(5)) {
+    case 0:
+        for (unsigned i = 0; i < 4; ++i) {
+            const std::uint32_t v = f32_value(G);
+            std::memcpy(p + 4 * i, &v, 4);
+        }
+        break;
+    case 1:
+        for (unsigned i = 0; i < 2; ++i) {
+            const std::uint64_t v = f64_value(G);
+            std::memcpy(p + 8 * i, &v, 8);
+        }
+        break;
+    case 2:
+        for (unsigned i = 0; i < 8; ++i) {
+            const auto v = static_cast<std::uint16_t>(G.range(-300, 300));
+            std::memcpy(p + 2 * i, &v, 2);
+        }
+        break;
+    case 3:
+        for (unsigned i = 0; i < 4; ++i) {
+            const std::uint32_t v = G.value();
+            std::memcpy(p + 4 * i, &v, 4);
+        }
+        break;
+    default:
+        for (unsigned i = 0; i < 16; ++i) p[i] = static_cast<std::uint8_t>(G.next());
+    }
+}
+
+// An MXCSR value: all exceptions masked (an unmasked one would be a SIGFPE), any rounding
+// mode, sometimes flags already set, sometimes FZ. Never DAZ: with it, MINPS/MAXPS (and the
+// scalar forms) return the flushed zero on hardware, the denormal operand on qemu 7.2.
+std::uint32_t sse_mxcsr_value(Gen& G) {
+    std::uint32_t v = 0x1f80u | (G.rnd(4) << 13);
+    if (G.coin(25)) v |= static_cast<std::uint32_t>(G.next() & 0x3f);
+    if (G.coin(25)) v |= 0x8000;  // FZ
+    return v;
+}
+
+void encode_sse_state(Gen& G, Case& c) {
+    for (unsigned r = 0; r < 8; ++r) sse_block(G, &c.xmm[16 * r]);
+    for (unsigned r = 0; r < 8; r += 2) {
+        std::uint8_t block[16];
+        sse_block(G, block);
+        std::memcpy(&c.mm[8 * r], block, 16);
+    }
+    for (unsigned at = 0; at < kScratch; at += 16) sse_block(G, &c.scratch[at]);
+    c.mxcsr = sse_mxcsr_value(G);
+}
+
+const char* xmm(unsigned r) {
+    static const char* const names[8] = {"xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7"};
+    return names[r & 7];
+}
+
+// A memory operand of `bytes` bytes in the scratch block at an offset that is a multiple of
+// align (16 for the aligned forms).
+std::string sse_mem(Gen& G, Group& g, unsigned bytes, unsigned align, unsigned avoid = 0) {
+    const unsigned slots = (kScratch - bytes) / align + 1;
+    const int off = static_cast<int>(align * G.rnd(slots));
+    return G.mem(g, bytes, avoid, off, off + static_cast<int>(bytes));
+}
+const char* sse_ptr(unsigned bytes) {
+    return bytes == 16 ? "xmmword ptr" : bytes == 8 ? "qword ptr" : bytes == 4 ? "dword ptr" : "word ptr";
+}
+
+// "op xmm, xmm/m" with a source of `bytes` bytes; aligned: a 16-byte source must be aligned.
+void sse_rm(Gen& G, Group& g, const char* op, unsigned bytes, bool aligned, const std::string& what,
+            const char* suffix = "") {
+    const unsigned d = G.rnd(8);
+    if (G.coin(35)) {
+        const std::string m = sse_mem(G, g, bytes, aligned ? 16 : (bytes == 16 ? 1 : G.coin() ? bytes : 1));
+        add(g, fmt("%s %s, %s %s%s", op, xmm(d), sse_ptr(bytes), m.c_str(), suffix), what + ".m");
+    } else {
+        add(g, fmt("%s %s, %s%s", op, xmm(d), xmm(G.rnd(8)), suffix), what + ".r");
+    }
+}
+
+void gen_sse_int(Gen& G, Group& g) {
+    static const char* const ops[] = {
+        "paddb", "paddw", "paddd", "paddq", "psubb", "psubw", "psubd", "psubq", "paddsb", "paddsw", "paddusb",
+        "paddusw", "psubsb", "psubsw", "psubusb", "psubusw", "pmullw", "pmulhw", "pmulhuw", "pmuludq", "pmaddwd",
+        "pavgb", "pavgw", "psadbw", "pminub", "pmaxub", "pminsw", "pmaxsw", "pcmpeqb", "pcmpeqw", "pcmpeqd",
+        "pcmpgtb", "pcmpgtw", "pcmpgtd", "pand", "pandn", "por", "pxor", "punpcklbw", "punpcklwd", "punpckldq",
+        "punpcklqdq", "punpckhbw", "punpckhwd", "punpckhdq", "punpckhqdq", "packsswb", "packssdw", "packuswb",
+        "andps", "andnps", "orps", "xorps", "andpd", "andnpd", "orpd", "xorpd", "unpcklps", "unpckhps",
+        "unpcklpd", "unpckhpd",
+    };
+    const char* op = ops[G.rnd(sizeof ops / sizeof ops[0])];
+    sse_rm(G, g, op, 16, true, std::string("sse.int.") + op);
+}
+
+void gen_sse_shift(Gen& G, Group& g) {
+    static const char* const ops[] = {"psllw", "pslld", "psllq", "psrlw", "psrld", "psrlq", "psraw", "psrad"};
+    const unsigned k = G.rnd(10);
+    const unsigned count = G.coin(80) ? G.rnd(66) : G.rnd(256);
+    if (k >= 8) {
+        const char* op = k == 8 ? "pslldq" : "psrldq";
+        add(g, fmt("%s %s, %u", op, xmm(G.rnd(8)), G.coin(85) ? G.rnd(17) : count), std::string("sse.shift.") + op);
+        return;
+    }
+    const std::string what = std::string("sse.shift.") + ops[k];
+    switch (G.rnd(3)) {
+    case 0: add(g, fmt("%s %s, %u", ops[k], xmm(G.rnd(8)), count), what + ".imm"); break;
+    case 1: {  // count in an XMM register (set up by MOVD)
+        const unsigned s = G.rnd(8), r = G.gpr();
+        add(g, fmt("mov %s, %u", kR32[r], count), "setup");
+        add(g, fmt("movd %s, %s", xmm(s), kR32[r]), "setup");
+        add(g, fmt("%s %s, %s", ops[k], xmm(G.rnd(8)), xmm(s)), what + ".r");
+        break;
+    }
+    default: sse_rm(G, g, ops[k], 16, true, what); break;  // mostly huge counts from memory
+    }
+}
+
+void gen_sse_shuffle(Gen& G, Group& g) {
+    static const char* const ops[] = {"pshufd", "pshuflw", "pshufhw", "shufps", "shufpd"};
+    const char* op = ops[G.rnd(5)];
+    sse_rm(G, g, op, 16, true, std::string("sse.shuf.") + op, fmt(", %u", G.rnd(256)).c_str());
+}
+
+void gen_sse_float(Gen& G, Group& g) {
+    static const char* const ops[] = {"add", "sub", "mul", "div", "min", "max", "sqrt"};
+    static const char* const forms[] = {"ps", "pd", "ss", "sd"};
+    const unsigned k = G.rnd(7);
+    const unsigned f = G.rnd(4);
+    const unsigned bytes = f < 2 ? 16 : f == 2 ? 4 : 8;
+    const std::string name = std::string(ops[k]) + forms[f];
+    const std::string what = "sse.fp." + name;
+    const unsigned d = G.rnd(8);
+    unsigned s = G.rnd(8);
+    const bool memory = G.coin(35);
+    // Two NaN operands: the SDM returns the first (the destination; an SNaN quieted), qemu 7.2
+    // applies the x87 rule (the larger significand). So before ADD/SUB/MUL/DIV the
+    // destination's NaN elements are zeroed (CMPORDcc into a copy, AND), and a NaN result
+    // comes from the source alone, where both rules agree.
+    if (k < 4) {
+        unsigned t = G.rnd(8);
+        while (t == d || (!memory && t == s)) t = G.rnd(8);
+        add(g, fmt("movaps %s, %s", xmm(t), xmm(d)), "setup");
+        add(g, fmt("cmpord%s %s, %s", forms[f], xmm(t), xmm(t)), "setup");
+        add(g, fmt("andps %s, %s", xmm(d), xmm(t)), "setup");
+    }
+    if (memory) {
+        const std::string m = sse_mem(G, g, bytes, bytes == 16 ? 16 : G.coin() ? bytes : 1);
+        add(g, fmt("%s %s, %s %s", name.c_str(), xmm(d), sse_ptr(bytes), m.c_str()), what + ".m");
+    } else {
+        add(g, fmt("%s %s, %s", name.c_str(), xmm(d), xmm(s)), what + ".r");
+    }
+}
+
+void gen_sse_cmp(Gen& G, Group& g) {
+    static const char* const forms[] = {"ps", "pd", "ss", "sd"};
+    const unsigned f = G.rnd(4);
+    if (G.coin(40)) {  // COMISS/UCOMISS/COMISD/UCOMISD
+        const bool d = G.coin();
+        const char* op = G.coin() ? (d ? "comisd" : "comiss") : (d ? "ucomisd" : "ucomiss");
+        sse_rm(G, g, op, d ? 8 : 4, false, std::string("sse.cmp.") + op);
+        return;
+    }
+    const std::string name = std::string("cmp") + forms[f];
+    sse_rm(G, g, name.c_str(), f < 2 ? 16 : f == 2 ? 4 : 8, true, "sse.cmp." + name, fmt(", %u", G.rnd(8)).c_str());
+}
+
+void gen_sse_convert(Gen& G, Group& g) {
+    switch (G.rnd(4)) {
+    case 0: {  // CVTSI2SS/SD xmm, r/m32
+        const char* op = G.coin() ? "cvtsi2ss" : "cvtsi2sd";
+        if (G.coin()) {
+            const std::string m = sse_mem(G, g, 4, G.coin() ? 4 : 1);
+            add(g, fmt("%s %s, dword ptr %s", op, xmm(G.rnd(8)), m.c_str()), std::string("sse.cvt.") + op + ".m");
+        } else {
+            add(g, fmt("%s %s, %s", op, xmm(G.rnd(8)), kR32[G.gpr()]), std::string("sse.cvt.") + op + ".r");
+        }
+        return;
+    }
+    case 1: {  // CVT(T)SS2SI / CVT(T)SD2SI r32, xmm/m
+        static const char* const ops[] = {"cvtss2si", "cvttss2si", "cvtsd2si", "cvttsd2si"};
+        const unsigned k = G.rnd(4);
+        const unsigned bytes = k < 2 ? 4 : 8;
+        const unsigned r = G.gpr();
+        if (G.coin(35)) {
+            const std::string m = sse_mem(G, g, bytes, 1, 1u << r);
+            add(g, fmt("%s %s, %s %s", ops[k], kR32[r], sse_ptr(bytes), m.c_str()), std::string("sse.cvt.") + ops[k] + ".m");
+        } else {
+            add(g, fmt("%s %s, %s", ops[k], kR32[r], xmm(G.rnd(8))), std::string("sse.cvt.") + ops[k] + ".r");
+        }
+        return;
+    }
+    default: {
+        struct Form {
+            const char* op;
+            unsigned bytes;
+        };
+        static const Form forms[] = {{"cvtss2sd", 4}, {"cvtsd2ss", 8}, {"cvtdq2ps", 16}, {"cvtps2dq", 16},
+                                     {"cvttps2dq", 16}, {"cvtdq2pd", 8}, {"cvtpd2dq", 16}, {"cvttpd2dq", 16},
+                                     {"cvtps2pd", 8}, {"cvtpd2ps", 16}};
+        const Form& f = forms[G.rnd(sizeof forms / sizeof forms[0])];
+        sse_rm(G, g, f.op, f.bytes, true, std::string("sse.cvt.") + f.op);
+        return;
+    }
+    }
+}
+
+void gen_sse_move(Gen& G, Group& g) {
+    const unsigned a = G.rnd(8), b = G.rnd(8);
+    switch (G.rnd(12)) {
+    case 0: {  // full-register loads
+        static const char* const ops[] = {"movaps", "movapd", "movdqa", "movups", "movupd", "movdqu"};
+        const unsigned k = G.rnd(6);
+        sse_rm(G, g, ops[k], 16, k < 3, std::string("sse.mov.") + ops[k]);
+        return;
+    }
+    case 1: {  // full-register stores (and the non-temporal ones)
+        static const char* const ops[] = {"movaps", "movapd", "movdqa", "movntps", "movntpd", "movntdq", "movups", "movupd", "movdqu"};
+        const unsigned k = G.rnd(9);
+        const std::string m = sse_mem(G, g, 16, k < 6 ? 16 : 1);
+        add(g, fmt("%s xmmword ptr %s, %s", ops[k], m.c_str(), xmm(a)), std::string("sse.mov.") + ops[k] + ".store");
+        return;
+    }
+    case 2: {  // MOVD
+        const unsigned r = G.gpr();
+        switch (G.rnd(4)) {
+        case 0: add(g, fmt("movd %s, %s", xmm(a), kR32[r]), "sse.mov.movd.load.r"); break;
+        case 1: add(g, fmt("movd %s, %s", kR32[r], xmm(a)), "sse.mov.movd.store.r"); break;
+        case 2: add(g, fmt("movd %s, dword ptr %s", xmm(a), sse_mem(G, g, 4, 1).c_str()), "sse.mov.movd.load.m"); break;
+        default: add(g, fmt("movd dword ptr %s, %s", sse_mem(G, g, 4, 1).c_str(), xmm(a)), "sse.mov.movd.store.m"); break;
+        }
+        return;
+    }
+    case 3: {  // MOVQ (F3 0F 7E load, 66 0F D6 store)
+        switch (G.rnd(3)) {
+        case 0: sse_rm(G, g, "movq", 8, false, "sse.mov.movq"); break;
+        case 1: add(g, fmt("movq qword ptr %s, %s", sse_mem(G, g, 8, 1).c_str(), xmm(a)), "sse.mov.movq.store"); break;
+        default: add(g, fmt(".byte 0x66, 0x0f, 0xd6, 0x%02x", 0xc0 | (a << 3) | b), "sse.mov.movq.d6"); break;
+        }
+        return;
+    }
+    case 4: {  // MOVSS / MOVSD
+        const bool d = G.coin();
+        const char* op = d ? "movsd" : "movss";
+        if (G.coin(30))
+            add(g, fmt("%s %s %s, %s", op, sse_ptr(d ? 8 : 4), sse_mem(G, g, d ? 8 : 4, 1).c_str(), xmm(a)), std::string("sse.mov.") + op + ".store");
+        else
+            sse_rm(G, g, op, d ? 8 : 4, false, std::string("sse.mov.") + op);
+        return;
+    }
+    case 5: {  // half-register moves
+        static const char* const ops[] = {"movlps", "movhps", "movlpd", "movhpd"};
+        const char* op = ops[G.rnd(4)];
+        const std::string m = sse_mem(G, g, 8, 1);
+        if (G.coin())
+            add(g, fmt("%s %s, qword ptr %s", op, xmm(a), m.c_str()), std::string("sse.mov.") + op + ".load");
+        else
+            add(g, fmt("%s qword ptr %s, %s", op, m.c_str(), xmm(a)), std::string("sse.mov.") + op + ".store");
+        return;
+    }
+    case 6: {
+        const char* op = G.coin() ? "movlhps" : "movhlps";
+        add(g, fmt("%s %s, %s", op, xmm(a), xmm(b)), std::string("sse.mov.") + op);
+        return;
+    }
+    case 7: {  // sign masks
+        static const char* const ops[] = {"pmovmskb", "movmskps", "movmskpd"};
+        const char* op = ops[G.rnd(3)];
+        add(g, fmt("%s %s, %s", op, kR32[G.gpr()], xmm(a)), std::string("sse.mov.") + op);
+        return;
+    }
+    case 8: {  // PINSRW / PEXTRW
+        const unsigned r = G.gpr();
+        if (G.coin())
+            add(g, fmt("pextrw %s, %s, %u", kR32[r], xmm(a), G.rnd(256)), "sse.mov.pextrw");
+        else if (G.coin())
+            add(g, fmt("pinsrw %s, %s, %u", xmm(a), kR32[r], G.rnd(256)), "sse.mov.pinsrw.r");
+        else
+            add(g, fmt("pinsrw %s, word ptr %s, %u", xmm(a), sse_mem(G, g, 2, 1).c_str(), G.rnd(256)), "sse.mov.pinsrw.m");
+        return;
+    }
+    case 9: {  // MOVNTI
+        add(g, fmt("movnti dword ptr %s, %s", sse_mem(G, g, 4, 4).c_str(), kR32[G.gpr()]), "sse.mov.movnti");
+        return;
+    }
+    case 10: {  // MASKMOVDQU to DS:[EDI]
+        const int off = static_cast<int>(G.rnd(kScratch - 16 + 1));
+        add(g, fmt("mov edi, R%+d", off), "setup");
+        add(g, fmt("maskmovdqu %s, %s", xmm(a), xmm(b)), "sse.mov.maskmovdqu");
+        return;
+    }
+    default: {  // register to register
+        static const char* const ops[] = {"movaps", "movapd", "movdqa", "movdqu", "movss", "movsd"};
+        const char* op = ops[G.rnd(6)];
+        add(g, fmt("%s %s, %s", op, xmm(a), xmm(b)), std::string("sse.mov.") + op + ".rr");
+        return;
+    }
+    }
+}
+
+void gen_sse_mxcsr(Gen& G, Group& g) {
+    if (G.coin()) {
+        // DE is not compared (kMxcsrMask): cleared in the stored image.
+        const std::string m = sse_mem(G, g, 4, 4);
+        add(g, fmt("stmxcsr dword ptr %s", m.c_str()), "sse.mxcsr.stmxcsr");
+        add(g, fmt("and dword ptr %s, 0x%x", m.c_str(), kMxcsrMask), "setup");
+        return;
+    }
+    const std::uint32_t v = sse_mxcsr_value(G);
+    const int off = static_cast<int>(4 * G.rnd(kScratch / 4));
+    add(g, fmt("mov dword ptr [R%+d], 0x%x", off, v), "setup");
+    add(g, fmt("ldmxcsr dword ptr [R%+d]", off), "sse.mxcsr.ldmxcsr");
+}
+
+void gen_sse_approx(Gen& G, Group& g) {
+    static const char* const ops[] = {"rcpps", "rcpss", "rsqrtps", "rsqrtss"};
+    const unsigned k = G.rnd(4);
+    sse_rm(G, g, ops[k], k & 1 ? 4 : 16, true, std::string("sse.approx.") + ops[k]);
+}
+
+
+// MMX: the packed integer operations on MM registers, MOVD/MOVQ, PSHUFW, PINSRW/PEXTRW,
+// PMOVMSKB, MOVNTQ, MASKMOVQ, EMMS, and the moves/conversions between MMX and XMM.
+const char* mmr(unsigned r) {
+    static const char* const names[8] = {"mm0", "mm1", "mm2", "mm3", "mm4", "mm5", "mm6", "mm7"};
+    return names[r & 7];
+}
+
+void gen_mmx(Gen& G, Group& g) {
+    static const char* const ops[] = {
+        "paddb", "paddw", "paddd", "paddq", "psubb", "psubw", "psubd", "psubq", "paddsb", "paddsw", "paddusb",
+        "paddusw", "psubsb", "psubsw", "psubusb", "psubusw", "pmullw", "pmulhw", "pmulhuw", "pmuludq", "pmaddwd",
+        "pavgb", "pavgw", "psadbw", "pminub", "pmaxub", "pminsw", "pmaxsw", "pcmpeqb", "pcmpeqw", "pcmpeqd",
+        "pcmpgtb", "pcmpgtw", "pcmpgtd", "pand", "pandn", "por", "pxor", "punpcklbw", "punpcklwd", "punpckldq",
+        "punpckhbw", "punpckhwd", "punpckhdq", "packsswb", "packssdw", "packuswb", "psllw", "pslld", "psllq",
+        "psrlw", "psrld", "psrlq", "psraw", "psrad",
+    };
+    const unsigned a = G.rnd(8), b = G.rnd(8);
+    switch (G.rnd(10)) {
+    case 0: case 1: case 2: case 3: {
+        const char* op = ops[G.rnd(sizeof ops / sizeof ops[0])];
+        const bool low_unpack = std::strncmp(op, "punpckl", 7) == 0;  // m32 source
+        if (G.coin(35))
+            add(g, fmt("%s %s, %s %s", op, mmr(a), low_unpack ? "dword ptr" : "qword ptr", sse_mem(G, g, low_unpack ? 4 : 8, 1).c_str()),
+                std::string("mmx.") + op + ".m");
+        else
+            add(g, fmt("%s %s, %s", op, mmr(a), mmr(b)), std::string("mmx.") + op + ".r");
+        return;
+    }
+    case 4: {
+        static const char* const shifts[] = {"psllw", "pslld", "psllq", "psrlw", "psrld", "psrlq", "psraw", "psrad"};
+        const char* op = shifts[G.rnd(8)];
+        add(g, fmt("%s %s, %u", op, mmr(a), G.coin(80) ? G.rnd(66) : G.rnd(256)), std::string("mmx.") + op + ".imm");
+        return;
+    }
+    case 5: {
+        const unsigned r = G.gpr();
+        switch (G.rnd(6)) {
+        case 0: add(g, fmt("movd %s, %s", mmr(a), kR32[r]), "mmx.movd.load.r"); break;
+        case 1: add(g, fmt("movd %s, %s", kR32[r], mmr(a)), "mmx.movd.store.r"); break;
+        case 2: add(g, fmt("movd %s, dword ptr %s", mmr(a), sse_mem(G, g, 4, 1).c_str()), "mmx.movd.load.m"); break;
+        case 3: add(g, fmt("movq %s, qword ptr %s", mmr(a), sse_mem(G, g, 8, 1).c_str()), "mmx.movq.load.m"); break;
+        case 4: add(g, fmt("movq qword ptr %s, %s", sse_mem(G, g, 8, 1).c_str(), mmr(a)), "mmx.movq.store.m"); break;
+        default: add(g, fmt("movntq qword ptr %s, %s", sse_mem(G, g, 8, 8).c_str(), mmr(a)), "mmx.movntq"); break;
+        }
+        return;
+    }
+    case 6: {
+        const unsigned r = G.gpr();
+        switch (G.rnd(5)) {
+        case 0: add(g, fmt("pshufw %s, %s, %u", mmr(a), mmr(b), G.rnd(256)), "mmx.pshufw"); break;
+        case 1: add(g, fmt("pextrw %s, %s, %u", kR32[r], mmr(a), G.rnd(256)), "mmx.pextrw"); break;
+        case 2: add(g, fmt("pinsrw %s, %s, %u", mmr(a), kR32[r], G.rnd(256)), "mmx.pinsrw"); break;
+        case 3: add(g, fmt("pmovmskb %s, %s", kR32[r], mmr(a)), "mmx.pmovmskb"); break;
+        default: {
+            const int off = static_cast<int>(G.rnd(kScratch - 8 + 1));
+            add(g, fmt("mov edi, R%+d", off), "setup");
+            add(g, fmt("maskmovq %s, %s", mmr(a), mmr(b)), "mmx.maskmovq");
+            break;
+        }
+        }
+        return;
+    }
+    case 7: {  // MMX <-> XMM
+        switch (G.rnd(4)) {
+        case 0: add(g, fmt("movq2dq %s, %s", xmm(a), mmr(b)), "mmx.movq2dq"); break;
+        case 1: add(g, fmt("movdq2q %s, %s", mmr(a), xmm(b)), "mmx.movdq2q"); break;
+        case 2: add(g, fmt("%s %s, %s", G.coin() ? "cvtpi2ps" : "cvtpi2pd", xmm(a), mmr(b)), "mmx.cvtpi2p"); break;
+        default: {
+            static const char* const cv[] = {"cvtps2pi", "cvttps2pi", "cvtpd2pi", "cvttpd2pi"};
+            add(g, fmt("%s %s, %s", cv[G.rnd(4)], mmr(a), xmm(b)), "mmx.cvtp2pi");
+            break;
+        }
+        }
+        return;
+    }
+    case 8: add(g, "emms", "mmx.emms"); return;
+    default: add(g, fmt("movq %s, %s", mmr(a), mmr(b)), "mmx.movq.rr"); return;
+    }
+}
+
+const std::vector<Generator>& sse_generators() {
+    static const std::vector<Generator> v = {
+        {"sse.int", 30, gen_sse_int},       {"sse.shift", 10, gen_sse_shift}, {"sse.shuf", 6, gen_sse_shuffle},
+        {"sse.fp", 24, gen_sse_float},      {"sse.cmp", 10, gen_sse_cmp},     {"sse.cvt", 14, gen_sse_convert},
+        {"sse.mov", 24, gen_sse_move},      {"sse.mxcsr", 3, gen_sse_mxcsr},  {"sse.approx", 2, gen_sse_approx},
+        {"mmx", 16, gen_mmx},
+    };
+    return v;
+}
+
 }  // namespace
 
 Case generate_case(Kind kind, std::uint64_t seed, const GenOptions& options) {
@@ -1209,6 +1669,7 @@ Case generate_case(Kind kind, std::uint64_t seed, const GenOptions& options) {
     c.eflags = (static_cast<std::uint32_t>(G.next()) & G.flag_bits()) | 2;
     for (auto& b : c.scratch) b = static_cast<std::uint8_t>(G.next());
     if (kind == Kind::X87) encode_fpu_state(G, c);
+    if (kind == Kind::Sse) encode_sse_state(G, c);
 
     X87Stack xs;
     xs.top = (c.fpu[5] >> 3) & 7;
@@ -1216,6 +1677,9 @@ Case generate_case(Kind kind, std::uint64_t seed, const GenOptions& options) {
     const auto& gens = int_generators();
     unsigned total_weight = 0;
     for (const auto& gen : gens) total_weight += gen.weight;
+    const auto& sse_gens = sse_generators();
+    unsigned sse_weight = 0;
+    for (const auto& gen : sse_gens) sse_weight += gen.weight;
     std::size_t n = 0;
     int id = 0;
     int failures = 0;
@@ -1225,6 +1689,11 @@ Case generate_case(Kind kind, std::uint64_t seed, const GenOptions& options) {
         const X87Stack saved = xs;
         if (kind == Kind::X87 && G.rnd(8) != 0) {
             gen_x87(G, g, xs);
+        } else if (kind == Kind::Sse && G.rnd(6) != 0) {
+            unsigned w = G.rnd(sse_weight);
+            std::size_t k = 0;
+            while (w >= sse_gens[k].weight) w -= sse_gens[k++].weight;
+            sse_gens[k].emit(G, g);
         } else {
             unsigned w = G.rnd(total_weight);
             std::size_t k = 0;

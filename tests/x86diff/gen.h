@@ -34,7 +34,15 @@ constexpr std::uint32_t kFpuImage = 108;
 constexpr std::uint32_t kInR = kOutFpu + 112;     // 664: initial EAX..EDI (ESP slot unused)
 constexpr std::uint32_t kInFlags = kInR + 32;     // 696
 constexpr std::uint32_t kInFpu = kInR + 40;       // 704: FRSTOR image
-constexpr std::uint32_t kRecSize = kInFpu + 112;  // 816
+// SSE cases: XMM0-7, MXCSR and MM0-7 after the sequence, and their initial values (16-byte aligned:
+// records are 16-byte aligned and kRecSize is a multiple of 16).
+constexpr std::uint32_t kOutXmm = kInFpu + 112;   // 816
+constexpr std::uint32_t kOutMxcsr = kOutXmm + 128;  // 944
+constexpr std::uint32_t kOutMm = kOutMxcsr + 16;  // 960: MM0-7
+constexpr std::uint32_t kInXmm = kOutMm + 64;     // 1024
+constexpr std::uint32_t kInMxcsr = kInXmm + 128;  // 1152
+constexpr std::uint32_t kInMm = kInMxcsr + 16;    // 1168
+constexpr std::uint32_t kRecSize = kInMm + 64;    // 1232
 
 // EFLAGS bits the generator sets and compares: CF PF AF ZF SF OF and DF; with user_flags also
 // IF and IOPL (both run the program at CPL 3 with IOPL 0, where POPF must leave them alone;
@@ -47,7 +55,11 @@ constexpr std::uint32_t kUserFlags = 0x3200u;
 // it for denormal operands).
 constexpr std::uint16_t kFpuStatusMask = 0x7dfdu;
 
-enum class Kind { Int, X87 };
+enum class Kind { Int, X87, Sse };
+
+// MXCSR bits compared: everything but DE (bit 1): qemu 7.2 does not raise it for denormal
+// operands (as it does not for the x87's).
+constexpr std::uint32_t kMxcsrMask = 0xfffdu;
 
 struct Item {
     std::string text;  // one line of Intel-syntax assembly (GNU as, noprefix)
@@ -70,6 +82,9 @@ struct Case {
     std::uint32_t eflags = 2;
     std::array<std::uint8_t, kFpuImage> fpu{};  // FRSTOR image (x87 cases)
     std::array<std::uint8_t, kScratch> scratch{};
+    std::array<std::uint8_t, 128> xmm{};  // XMM0-7 (SSE cases)
+    std::array<std::uint8_t, 64> mm{};    // MM0-7 (SSE cases)
+    std::uint32_t mxcsr = 0x1f80;
     std::vector<Group> groups;
 };
 

@@ -114,6 +114,10 @@ Program build_program(const Tools& tools, const std::vector<Case>& cases, const 
         put32(data, base + kInR + 16, record_addr(i) + kMid);
         put32(data, base + kInFlags, c.eflags);
         std::memcpy(&data[base + kInFpu], c.fpu.data(), kFpuImage);
+        std::memset(&data[base + kOutXmm], 0x5a, kInXmm - kOutXmm);
+        std::memcpy(&data[base + kInXmm], c.xmm.data(), c.xmm.size());
+        std::memcpy(&data[base + kInMm], c.mm.data(), c.mm.size());
+        put32(data, base + kInMxcsr, c.mxcsr);
     }
     {
         std::ofstream f(dir + "/data.bin", std::ios::binary);
@@ -158,6 +162,11 @@ Program build_program(const Tools& tools, const std::vector<Case>& cases, const 
         ins("mov dword ptr [cur_case], " + N);
         ins("mov esp, offset hstack_top");
         if (c.kind == Kind::X87) ins("frstor [" + hex(rec + kInFpu) + "]");
+        if (c.kind == Kind::Sse) {
+            ins("ldmxcsr [" + hex(rec + kInMxcsr) + "]");
+            for (unsigned x = 0; x < 8; ++x) ins("movdqa xmm" + std::to_string(x) + ", [" + hex(rec + kInXmm + 16 * x) + "]");
+            for (unsigned x = 0; x < 8; ++x) ins("movq mm" + std::to_string(x) + ", [" + hex(rec + kInMm + 8 * x) + "]");
+        }
         ins("push dword ptr [" + hex(rec + kInFlags) + "]");
         ins("popfd");
         for (unsigned r = 0; r < 8; ++r)
@@ -188,6 +197,12 @@ Program build_program(const Tools& tools, const std::vector<Case>& cases, const 
         ins("pushfd");
         ins("pop dword ptr [" + hex(rec + kOutFlags) + "]");
         if (c.kind == Kind::X87) ins("fnsave [" + hex(rec + kOutFpu) + "]");
+        if (c.kind == Kind::Sse) {
+            ins("stmxcsr [" + hex(rec + kOutMxcsr) + "]");
+            for (unsigned x = 0; x < 8; ++x) ins("movdqa [" + hex(rec + kOutXmm + 16 * x) + "], xmm" + std::to_string(x));
+            for (unsigned x = 0; x < 8; ++x) ins("movq [" + hex(rec + kOutMm + 8 * x) + "], mm" + std::to_string(x));
+            ins("emms");
+        }
     }
     p.harness_insns = harness;
     harness = 0;
@@ -360,6 +375,7 @@ RunResult run_emu(const Program& p, bool ring3) {
         cpu.gdtr = {kGdt, 0x37};
         cpu.idtr = {kIdt, 32 * 8 - 1};
         cpu.tr = x86::Segment{kTssSel, kTss, 0x67, 0x8b};
+        cpu.cr4 |= x86::kCr4OSFXSR | x86::kCr4OSXMMEXCPT;  // SSE enabled, as Linux runs programs
         if (ring3) {
             // User mode as under qemu-i386: CPL 3, IF set, IOPL 0 (so POPF cannot change IF).
             cpu.seg[x86::CS] = x86::Segment{kCode3, 0, 0xffffffff, 0xcfb};
