@@ -30,14 +30,21 @@ constexpr unsigned kMaxBytes = 160;
 struct Block {
     std::uint64_t key;  // host address * 4 + code64 * 2 + code32
     std::uint16_t count, nbytes;
-    // Followed by Insn[count] and then the nbytes bytes the block was decoded from.
-    Insn* insns() { return reinterpret_cast<Insn*>(this + 1); }
-    std::uint8_t* bytes() { return reinterpret_cast<std::uint8_t*>(insns() + count); }
+    // The blocks that ran after this one last (two exits: a loop's back edge and its fall
+    // through), tried before the table: their headers are hot where the table's slot would be a
+    // cache miss. Only ever point into the same arena generation (InsnCache::flush drops all).
+    std::uint64_t next_key[2];
+    Block* next[2];
+    // Followed by the nbytes bytes the block was decoded from (next to the header: both are read
+    // on every entry), 8 zero bytes, padding to 16, then Insn[count].
+    static std::size_t bytes_space(unsigned nbytes) { return (nbytes + 8 + 15) & ~std::size_t{15}; }
+    std::uint8_t* bytes() { return reinterpret_cast<std::uint8_t*>(this + 1); }
+    Insn* insns() { return reinterpret_cast<Insn*>(bytes() + bytes_space(nbytes)); }
     static std::size_t size_for(unsigned count, unsigned nbytes) {
-        return (sizeof(Block) + count * sizeof(Insn) + nbytes + 8 + 15) & ~std::size_t{15};
+        return sizeof(Block) + bytes_space(nbytes) + count * sizeof(Insn);
     }
 };
-static_assert(sizeof(Block) % alignof(Insn) == 0);
+static_assert(sizeof(Block) % 16 == 0 && 16 % alignof(Insn) == 0);
 static_assert(sizeof(Insn) == 32);  // blocks hold arrays of them
 }  // namespace
 
@@ -52,8 +59,10 @@ struct InsnCache {
     Slot slots[kSlots];
     std::vector<std::unique_ptr<std::uint8_t[]>> chunks;
     std::size_t chunk = 0, used = kChunk;  // current chunk and its bytes used
-    // The block being built (then copied into the arena at its real size).
+    // The block being built (then copied into the arena at its real size), and the number of
+    // flushes so far (a block's links are only followed within one).
     alignas(16) std::uint8_t scratch[sizeof(Block) + kMaxInsns * sizeof(Insn) + kMaxBytes + 32];
+    std::uint64_t flushes = 0;
 
     static unsigned index(std::uintptr_t host) { return static_cast<unsigned>((host ^ (host >> 15)) & (kSlots - 1)); }
 
@@ -73,6 +82,7 @@ struct InsnCache {
         return p;
     }
     void flush() {
+        ++flushes;
         for (Slot& s : slots) s = Slot{};
         chunk = 0;
         used = 0;
@@ -137,10 +147,13 @@ inline bool same_bytes(const std::uint8_t* a, const std::uint8_t* host, unsigned
 // Decode the block at host (= CS:rip) into the arena. A fault decoding the first instruction
 // propagates (as from step()); one in a later instruction ends the block before it.
 Block* build_block(Cpu& c, InsnCache& cache, const std::uint8_t* host, std::uint64_t key, bool c32, bool c64) {
+    // Decoded into scratch space first (the byte count, which places the Insns, is known last).
     auto* b = reinterpret_cast<Block*>(cache.scratch);
     b->key = key;
     b->count = 0;
-    Insn* insns = b->insns();
+    b->next_key[0] = b->next_key[1] = 0;
+    b->next[0] = b->next[1] = nullptr;
+    Insn* insns = reinterpret_cast<Insn*>(cache.scratch + sizeof(Block));
     const std::uint64_t rip0 = c.rip;
     const std::uint64_t ip_mask = c64 ? ~0ull : c32 ? 0xFFFFFFFFull : 0xFFFFull;
     unsigned off = 0;
@@ -174,9 +187,10 @@ Block* build_block(Cpu& c, InsnCache& cache, const std::uint8_t* host, std::uint
     b->nbytes = static_cast<std::uint16_t>(off);
     const std::size_t size = Block::size_for(b->count, off);
     auto* out = reinterpret_cast<Block*>(cache.allocate(size));
-    std::memcpy(static_cast<void*>(out), b, sizeof(Block) + b->count * sizeof(Insn));
+    std::memcpy(static_cast<void*>(out), b, sizeof(Block));
     std::memcpy(out->bytes(), host, off);
-    std::memset(out->bytes() + off, 0, 8);
+    std::memset(out->bytes() + off, 0, Block::bytes_space(off) - off);
+    std::memcpy(static_cast<void*>(out->insns()), insns, b->count * sizeof(Insn));
     return out;
 }
 
@@ -188,6 +202,16 @@ std::uint64_t Cpu::run_block(std::uint64_t budget, std::uint64_t& start_rip, std
     InsnCache& cache = *insn_cache;
     const bool nmi_was_blocked = nmi_blocked;
     std::uint64_t total = 0;
+    Block* prev = nullptr;  // the block that ran last (its links name the likely next one)
+    std::uint64_t epoch = cache.flushes;  // prev belongs to this arena generation
+    // Point the block that ran last at b (most recent link first), unless a flush freed it.
+    auto link = [&](std::uint64_t key, Block* b) {
+        if (!prev || cache.flushes != epoch) return;
+        prev->next_key[1] = prev->next_key[0];
+        prev->next[1] = prev->next[0];
+        prev->next_key[0] = key;
+        prev->next[0] = b;
+    };
     // Blocks follow each other here while nothing needs run()'s attention; the checks between
     // them are those run() makes before an instruction.
     for (;;) {
@@ -203,15 +227,37 @@ std::uint64_t Cpu::run_block(std::uint64_t budget, std::uint64_t& start_rip, std
             return total;
         const auto h = reinterpret_cast<std::uintptr_t>(host);
         const std::uint64_t key = h * 4 + mode;
-        InsnCache::Slot& slot = cache.slots[InsnCache::index(h)];
         start_rip = rip;
         start_rsp = gpr[kEsp];
-        Block* b = slot.block;
-        if (slot.key != key || !same_bytes(b->bytes(), host, b->nbytes)) [[unlikely]] {
+        Block* b = nullptr;
+        if (prev) [[likely]] {
+            if (prev->next_key[0] == key) [[likely]]
+                b = prev->next[0];
+            else if (prev->next_key[1] == key)
+                b = prev->next[1];
+        }
+        if (!b) {
+            InsnCache::Slot& slot = cache.slots[InsnCache::index(h)];
+            b = slot.block;
+            if (slot.key != key) {
+                b = build_block(*this, cache, host, key, c32, c64);
+                slot.key = key;
+                slot.block = b;
+            }
+            link(key, b);
+        }
+        if (!same_bytes(b->bytes(), host, b->nbytes)) [[unlikely]] {
+            // The code changed since the block was decoded: decode it again; the table and
+            // the link that led here name the new block.
             b = build_block(*this, cache, host, key, c32, c64);
+            InsnCache::Slot& slot = cache.slots[InsnCache::index(h)];
             slot.key = key;
             slot.block = b;
+            if (prev && prev->next_key[0] == key && cache.flushes == epoch) prev->next[0] = b;
+            else link(key, b);
         }
+        if (cache.flushes != epoch) [[unlikely]]
+            epoch = cache.flushes;  // every block but b is gone (b was built after the flush)
         static constexpr std::uint64_t kIpMask[3] = {0xFFFF, 0xFFFFFFFF, ~0ull};
         const std::uint64_t ip_mask = kIpMask[mode];
         const std::uint64_t left = budget - total;
@@ -220,13 +266,15 @@ std::uint64_t Cpu::run_block(std::uint64_t budget, std::uint64_t& start_rip, std
         exec_page = reinterpret_cast<const std::uint8_t*>(h & ~std::uintptr_t{0xFFF});
         exec_break = false;
         std::uint64_t i = 0;
+        // The fault rule needs each instruction's starting RIP and RSP: kept in registers here
+        // (the next RIP, from which the start follows, and RSP) and handed out only on a fault.
+        std::uint64_t next = rip, rsp = 0;
         try {
             while (i < n) {
                 const Insn& d = insns[i];
-                start_rip = rip;
-                start_rsp = gpr[kEsp];
+                rsp = gpr[kEsp];
                 // rip moves past the instruction before it executes (see step()).
-                const std::uint64_t next = (rip + d.len) & ip_mask;
+                next = (rip + d.len) & ip_mask;
                 rip = next;
                 d.handler(*this, d);
                 ++i;
@@ -236,11 +284,14 @@ std::uint64_t Cpu::run_block(std::uint64_t budget, std::uint64_t& start_rip, std
         } catch (...) {
             instructions += i;  // the ones before the faulting instruction completed
             exec_page = nullptr;
+            start_rip = (next - insns[i].len) & ip_mask;
+            start_rsp = rsp;
             throw;
         }
         instructions += i;
         exec_page = nullptr;
         total += i;
+        prev = b;
         if (total >= budget || exec_break || interrupt_shadow || halted || shutdown || (eflags_ & kTF) ||
             nmi_blocked != nmi_was_blocked || async_events.load(std::memory_order_relaxed))
             return total;
