@@ -58,7 +58,7 @@ public:
     void set_lint(unsigned pin, bool level) override { apic_->set_lint(pin, level); }
     void connect_bus(X86ApicBus& bus) override { apic_->set_bus(&bus); }
 
-    // GdbTarget (gdb.cpp): gdb's i386 numbering (org.gnu.gdb.i386.core).
+    // GdbTarget (gdb.cpp): gdb's i386 numbering (qemu32) or i386:x86-64 with SSE (qemu64).
     std::optional<std::string> gdb_target_xml(std::string_view annex) const override;
     unsigned gdb_register_count() const override;
     unsigned gdb_register_size(unsigned regnum) const override;

@@ -543,7 +543,8 @@ void register_cpu_types(TypeBatch& types) {
                .class_init = class_init_of<X86KvmCpu>(&X86KvmCpu::class_init)});
     types.add({.name = "qemu64",
                .parent = "x86-cpu",
-               .description = "QEMU's generic 64-bit CPU: SSE2, NX, long mode, little else (kvm only)",
+               .description = "QEMU's generic 64-bit CPU: SSE2, NX, long mode, little else "
+                              "(kvm; under tcg, -cpu qemu64 is qemu64-tcg)",
                .factory = [] { return std::unique_ptr<Object>(new X86KvmCpu(X86KvmCpu::Model::Qemu64)); },
                .class_init = class_init_of<X86KvmCpu>(&X86KvmCpu::class_init)});
 }

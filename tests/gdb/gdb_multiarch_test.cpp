@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -127,6 +128,41 @@ TEST_F(GdbMultiarch, WithoutSymbolsDisassemblesAndKills) {
     EXPECT_TRUE(has(out, "\\[Inferior 1 \\(Remote target\\) killed\\]")) << out;
     ASSERT_TRUE(emu->wait_exit(10s)) << emu->output();
     EXPECT_EQ(emu->exit_status(), 0);
+}
+
+// emu's own x86-64 CPU (-M pc -accel tcg, qemu64) describes itself as i386:x86-64 with the
+// SSE registers, as qemu-system-x86_64 does: gdb takes the 64-bit register set from it, reads
+// SeaBIOS's reset state, writes a 64-bit register and steps the reset vector's far jump.
+TEST_F(GdbMultiarch, X86_64TargetOnPcWithTcg) {
+    if (::access("/usr/share/seabios/bios-256k.bin", R_OK) != 0)
+        GTEST_SKIP() << "SeaBIOS is not installed (Debian: apt-get install seabios)";
+    int port = 0;
+    auto emu = start_emu_with_gdb({"-M", "pc", "-accel", "tcg", "-m", "64", "-nographic", "-S"}, &port);
+    const GdbRun gdb = run_gdb({
+        "target remote :" + std::to_string(port),
+        "show architecture",
+        "print/x $rip",
+        "print/x $cs",
+        "set $r15 = 0x123456789abcdef0",
+        "print/x $r15",
+        "print $xmm15.uint128",
+        "print $mxcsr",
+        "stepi",
+        "print/x $rip",
+        "print/x $cs",
+        "kill",
+    });
+    const std::string& out = gdb.output;
+    EXPECT_TRUE(has(out, "i386:x86-64")) << out;
+    EXPECT_TRUE(has(out, "\\$1 = 0xfff0\n")) << out;
+    EXPECT_TRUE(has(out, "\\$2 = 0xf000\n")) << out;
+    EXPECT_TRUE(has(out, "\\$3 = 0x123456789abcdef0\n")) << out;
+    EXPECT_TRUE(has(out, "\\$4 = 0\n")) << out;
+    EXPECT_TRUE(has(out, "\\$5 = \\[ IM DM ZM OM UM PM \\]")) << out;
+    EXPECT_TRUE(has(out, "\\$6 = 0xe05b\n")) << out;  // SeaBIOS: ljmp $0xf000, $0xe05b
+    EXPECT_TRUE(has(out, "\\$7 = 0xf000\n")) << out;
+    EXPECT_TRUE(has(out, "\\[Inferior 1 \\(Remote target\\) killed\\]")) << out;
+    ASSERT_TRUE(emu->wait_exit(10s)) << emu->output();
 }
 
 }  // namespace
