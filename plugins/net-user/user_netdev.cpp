@@ -69,10 +69,8 @@ public:
         c.string("tftp", &UserNetdev::tftp_, std::nullopt, "serve this host directory over TFTP");
         c.string("bootfile", &UserNetdev::bootfile_, std::nullopt, "the boot file name DHCP announces");
         c.boolean("ipv4", &UserNetdev::ipv4_, true, "IPv4 on the guest network");
-        // Off by default, unlike QEMU: with it on, Linux's ne2k-pci and ne drivers stall in a
-        // download (the NE2000 model mishandles the IPv6 traffic; not found yet). iPXE waits
-        // ~13 s for an IPv6 router when it is off; ipv6=on makes it answer at once.
-        c.boolean("ipv6", &UserNetdev::ipv6_, false, "IPv6 on the guest network (fec0::/64, router fec0::2)");
+        // On by default, as in QEMU (iPXE waits ~13 s for an IPv6 router when it is off).
+        c.boolean("ipv6", &UserNetdev::ipv6_, true, "IPv6 on the guest network (fec0::/64, router fec0::2)");
     }
 
 protected:

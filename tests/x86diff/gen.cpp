@@ -8,18 +8,10 @@
 #include <functional>
 #include <stdexcept>
 
+#include "gen_common.h"
+
 namespace x86diff {
 namespace {
-
-std::string fmt(const char* f, ...) __attribute__((format(printf, 1, 2)));
-std::string fmt(const char* f, ...) {
-    char b[256];
-    va_list ap;
-    va_start(ap, f);
-    std::vsnprintf(b, sizeof b, f, ap);
-    va_end(ap);
-    return b;
-}
 
 const char* const kR32[8] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"};
 const char* const kR16[8] = {"ax", "cx", "dx", "bx", "sp", "bp", "si", "di"};
@@ -54,19 +46,10 @@ F80 from_ld(long double d) {
     return v;
 }
 
-class Gen {
+class Gen : public Rng {
 public:
-    Gen(std::uint64_t seed, const GenOptions& o) : state_(seed), opt_(o) {}
+    Gen(std::uint64_t seed, const GenOptions& o) : Rng(seed), opt_(o) {}
 
-    std::uint64_t next() {
-        std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-        return z ^ (z >> 31);
-    }
-    unsigned rnd(unsigned n) { return n ? static_cast<unsigned>(next() % n) : 0; }
-    int range(int lo, int hi) { return lo + static_cast<int>(rnd(static_cast<unsigned>(hi - lo + 1))); }
-    bool coin(unsigned percent = 50) { return rnd(100) < percent; }
 
     // Interesting 32-bit values: edges of every operand size, small numbers, random.
     std::uint32_t value() {
@@ -168,7 +151,6 @@ public:
     std::uint32_t flag_bits() const { return kFlagsMask | (opt_.user_flags ? kUserFlags : 0); }
 
 private:
-    std::uint64_t state_;
     const GenOptions& opt_;
 };
 
@@ -1107,12 +1089,6 @@ void gen_x87(Gen& G, Group& g, X87Stack& s) {
     }
 }
 
-bool matches(const std::string& what, const std::vector<std::string>& prefixes) {
-    for (const auto& p : prefixes)
-        if (what.compare(0, p.size(), p) == 0) return true;
-    return false;
-}
-
 // Flags the SDM leaves undefined for an instruction and where qemu-i386 is not a reference
 // (it does not compute them from the instruction alone), so the test does not compare them:
 // after such an instruction the generator clears them (PUSHFD; AND [ESP]; POPFD). The rest of
@@ -1146,16 +1122,6 @@ void mask_undefined_flags(Group& g) {
     g.items.push_back({"pushfd", "setup"});
     g.items.push_back({fmt("and dword ptr [esp], 0x%x", (kFlagsMask & ~mask) | 2u), "setup"});
     g.items.push_back({"popfd", "setup"});
-}
-
-bool acceptable(const Group& g, const GenOptions& o) {
-    bool any = false;
-    for (const auto& it : g.items) {
-        if (it.what == "setup") continue;
-        if (matches(it.what, o.exclude)) return false;
-        any |= o.only.empty() || matches(it.what, o.only);
-    }
-    return any || g.items.empty();
 }
 
 void encode_fpu_state(Gen& G, Case& c) {
@@ -1304,16 +1270,6 @@ const char* xmm(unsigned r) {
     return names[r & 7];
 }
 
-// A memory operand of `bytes` bytes in the scratch block at an offset that is a multiple of
-// align (16 for the aligned forms).
-std::string sse_mem(Gen& G, Group& g, unsigned bytes, unsigned align, unsigned avoid = 0) {
-    const unsigned slots = (kScratch - bytes) / align + 1;
-    const int off = static_cast<int>(align * G.rnd(slots));
-    return G.mem(g, bytes, avoid, off, off + static_cast<int>(bytes));
-}
-const char* sse_ptr(unsigned bytes) {
-    return bytes == 16 ? "xmmword ptr" : bytes == 8 ? "qword ptr" : bytes == 4 ? "dword ptr" : "word ptr";
-}
 
 // "op xmm, xmm/m" with a source of `bytes` bytes; aligned: a 16-byte source must be aligned.
 void sse_rm(Gen& G, Group& g, const char* op, unsigned bytes, bool aligned, const std::string& what,
@@ -1328,16 +1284,7 @@ void sse_rm(Gen& G, Group& g, const char* op, unsigned bytes, bool aligned, cons
 }
 
 void gen_sse_int(Gen& G, Group& g) {
-    static const char* const ops[] = {
-        "paddb", "paddw", "paddd", "paddq", "psubb", "psubw", "psubd", "psubq", "paddsb", "paddsw", "paddusb",
-        "paddusw", "psubsb", "psubsw", "psubusb", "psubusw", "pmullw", "pmulhw", "pmulhuw", "pmuludq", "pmaddwd",
-        "pavgb", "pavgw", "psadbw", "pminub", "pmaxub", "pminsw", "pmaxsw", "pcmpeqb", "pcmpeqw", "pcmpeqd",
-        "pcmpgtb", "pcmpgtw", "pcmpgtd", "pand", "pandn", "por", "pxor", "punpcklbw", "punpcklwd", "punpckldq",
-        "punpcklqdq", "punpckhbw", "punpckhwd", "punpckhdq", "punpckhqdq", "packsswb", "packssdw", "packuswb",
-        "andps", "andnps", "orps", "xorps", "andpd", "andnpd", "orpd", "xorpd", "unpcklps", "unpckhps",
-        "unpcklpd", "unpckhpd",
-    };
-    const char* op = ops[G.rnd(sizeof ops / sizeof ops[0])];
+    const char* op = pick_sse_int_op(G);
     sse_rm(G, g, op, 16, true, std::string("sse.int.") + op);
 }
 

@@ -10,18 +10,10 @@
 #include <stdexcept>
 #include <string>
 
+#include "gen_common.h"
+
 namespace x86diff {
 namespace {
-
-std::string fmt(const char* f, ...) __attribute__((format(printf, 1, 2)));
-std::string fmt(const char* f, ...) {
-    char b[320];
-    va_list ap;
-    va_start(ap, f);
-    std::vsnprintf(b, sizeof b, f, ap);
-    va_end(ap);
-    return b;
-}
 
 const char* const kR64[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
                               "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
@@ -47,18 +39,9 @@ const char* stag(unsigned size) { return size == 8 ? "8" : size == 16 ? "16" : s
 void add(Group& g, const std::string& text, const std::string& what) { g.items.push_back({text, what}); }
 void setup(Group& g, const std::string& text) { g.items.push_back({text, "setup"}); }
 
-class Gen {
+class Gen : public Rng {
 public:
-    Gen(std::uint64_t seed, const GenOptions& o) : state_(seed), opt(o) {}
-    std::uint64_t next() {
-        std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-        return z ^ (z >> 31);
-    }
-    unsigned rnd(unsigned n) { return n ? static_cast<unsigned>(next() % n) : 0; }
-    int range(int lo, int hi) { return lo + static_cast<int>(rnd(static_cast<unsigned>(hi - lo + 1))); }
-    bool coin(unsigned percent = 50) { return rnd(100) < percent; }
+    Gen(std::uint64_t seed, const GenOptions& o) : Rng(seed), opt(o) {}
 
     // Interesting 64-bit values: the edges of every operand size, small numbers, random.
     std::uint64_t value() {
@@ -166,7 +149,6 @@ public:
         }
     }
 
-    std::uint64_t state_;
     const GenOptions& opt;
     bool no_rip = false;  // mem(): no RIP-relative forms
     // The RFLAGS bits POPFQ values hold and PUSHFQ results keep: the compared ones (IF and IOPL
@@ -812,14 +794,6 @@ const char* xmm(unsigned r) {
     return names[r & 15];
 }
 
-std::string sse_mem(Gen& G, Group& g, unsigned bytes, unsigned align, unsigned avoid = 0) {
-    const unsigned slots = (kScratch - bytes) / align + 1;
-    const int off = static_cast<int>(align * G.rnd(slots));
-    return G.mem(g, bytes, avoid, off, off + static_cast<int>(bytes));
-}
-const char* sse_ptr(unsigned bytes) {
-    return bytes == 16 ? "xmmword ptr" : bytes == 8 ? "qword ptr" : bytes == 4 ? "dword ptr" : "word ptr";
-}
 
 void sse_rm(Gen& G, Group& g, const char* op, unsigned bytes, bool aligned, const std::string& what, unsigned d,
             const char* suffix = "") {
@@ -832,16 +806,7 @@ void sse_rm(Gen& G, Group& g, const char* op, unsigned bytes, bool aligned, cons
 }
 
 void gen_sse_int(Gen& G, Group& g) {
-    static const char* const ops[] = {
-        "paddb", "paddw", "paddd", "paddq", "psubb", "psubw", "psubd", "psubq", "paddsb", "paddsw", "paddusb",
-        "paddusw", "psubsb", "psubsw", "psubusb", "psubusw", "pmullw", "pmulhw", "pmulhuw", "pmuludq", "pmaddwd",
-        "pavgb", "pavgw", "psadbw", "pminub", "pmaxub", "pminsw", "pmaxsw", "pcmpeqb", "pcmpeqw", "pcmpeqd",
-        "pcmpgtb", "pcmpgtw", "pcmpgtd", "pand", "pandn", "por", "pxor", "punpcklbw", "punpcklwd", "punpckldq",
-        "punpcklqdq", "punpckhbw", "punpckhwd", "punpckhdq", "punpckhqdq", "packsswb", "packssdw", "packuswb",
-        "andps", "andnps", "orps", "xorps", "andpd", "andnpd", "orpd", "xorpd", "unpcklps", "unpckhps",
-        "unpcklpd", "unpckhpd",
-    };
-    const char* op = ops[G.rnd(sizeof ops / sizeof ops[0])];
+    const char* op = pick_sse_int_op(G);
     sse_rm(G, g, op, 16, true, std::string("sse.int.") + op, G.rnd(16));
 }
 
@@ -1079,22 +1044,6 @@ void mask_undefined_flags(Group& g) {
     setup(g, "pushfq");
     setup(g, fmt("and qword ptr [rsp], 0x%x", (kFlagsMask & ~mask) | 2u));
     setup(g, "popfq");
-}
-
-bool matches(const std::string& what, const std::vector<std::string>& prefixes) {
-    for (const auto& p : prefixes)
-        if (what.compare(0, p.size(), p) == 0) return true;
-    return false;
-}
-
-bool acceptable(const Group& g, const GenOptions& o) {
-    bool any = false;
-    for (const auto& it : g.items) {
-        if (it.what == "setup") continue;
-        if (matches(it.what, o.exclude)) return false;
-        any |= o.only.empty() || matches(it.what, o.only);
-    }
-    return any || g.items.empty();
 }
 
 }  // namespace

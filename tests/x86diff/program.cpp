@@ -1,8 +1,5 @@
 #include "program.h"
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -13,12 +10,12 @@
 #include "emu/loader.h"
 #include "cpu.h"
 #include "emu/memory.h"
+#include "harness.h"
 #include "x86_core.h"
 
 namespace x86diff {
 namespace {
 
-constexpr std::uint32_t kCrashMagic = 0xdeadc0deu;
 // emu only: descriptor tables and exception stubs below the program (the ELF starts at 4 MiB).
 constexpr std::uint32_t kGdt = 0x1000, kIdt = 0x2000, kStubs = 0x3000, kTss = 0x4000, kRing0Stack = 0x8000;
 // Selectors: ring-0 code and data as X86Core::enter_flat32 caches them, the TSS, ring-3 code
@@ -26,55 +23,7 @@ constexpr std::uint32_t kGdt = 0x1000, kIdt = 0x2000, kStubs = 0x3000, kTss = 0x
 constexpr std::uint16_t kCode0 = 0x10, kData0 = 0x18, kTssSel = 0x20, kCode3 = 0x28 | 3, kData3 = 0x30 | 3;
 constexpr std::uint8_t kStubVector = 0x40;  // exception v's stub executes INT 0x40+v
 
-std::string find_on_path(const std::string& name) {
-    if (name.find('/') != std::string::npos) return access(name.c_str(), X_OK) == 0 ? name : "";
-    const char* path = std::getenv("PATH");
-    std::stringstream ss(path ? path : "/usr/bin:/bin");
-    std::string dir;
-    while (std::getline(ss, dir, ':')) {
-        if (dir.empty()) continue;
-        const std::string p = dir + "/" + name;
-        if (access(p.c_str(), X_OK) == 0) return p;
-    }
-    return "";
-}
-
-std::string read_text(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
-std::vector<std::uint8_t> read_bytes(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    return std::vector<std::uint8_t>((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
-
-std::string quote(const std::string& s) {
-    std::string r = "'";
-    for (char c : s) {
-        if (c == '\'')
-            r += "'\\''";
-        else
-            r += c;
-    }
-    return r + "'";
-}
-
-int shell(const std::string& cmd) {
-    const int st = std::system(cmd.c_str());
-    if (st == -1 || !WIFEXITED(st)) return -1;
-    return WEXITSTATUS(st);
-}
-
 void put32(std::vector<std::uint8_t>& v, std::size_t at, std::uint32_t x) { std::memcpy(&v[at], &x, 4); }
-
-std::string hex(std::uint32_t v) {
-    char b[16];
-    std::snprintf(b, sizeof b, "0x%x", v);
-    return b;
-}
 
 }  // namespace
 
@@ -119,16 +68,7 @@ Program build_program(const Tools& tools, const std::vector<Case>& cases, const 
         std::memcpy(&data[base + kInMm], c.mm.data(), c.mm.size());
         put32(data, base + kInMxcsr, c.mxcsr);
     }
-    {
-        std::ofstream f(dir + "/data.bin", std::ios::binary);
-        f.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-        if (!f) throw std::runtime_error("cannot write " + dir + "/data.bin");
-    }
-    {
-        std::ofstream f(dir + "/link.ld");
-        f << "ENTRY(_start)\nSECTIONS {\n  . = " << kTextBase << ";\n  .text : { *(.text) }\n  . = " << kDataBase
-          << ";\n  .data : { *(.data) }\n}\n";
-    }
+    write_data_and_link_script(dir, data);
 
     std::ostringstream s;
     std::uint64_t harness = 0;
@@ -173,24 +113,7 @@ Program build_program(const Tools& tools, const std::vector<Case>& cases, const 
             if (r != 4) ins(std::string("mov ") + regs[r] + ", dword ptr [" + hex(rec + kInR + 4 * r) + "]");
         ins("mov esp, " + hex(rec + kMid));
         s << "s" << N << ":\n";
-        for (std::size_t gi = 0; gi < c.groups.size(); ++gi) {
-            const Group& g = c.groups[gi];
-            s << ".L" << N << "_" << g.id << ":\n";
-            for (const Item& it : g.items) {
-                std::string text = it.text;
-                const auto pos = text.find("@T");
-                if (pos != std::string::npos) {
-                    std::string label = "e" + N;
-                    for (std::size_t gj = gi + 1; gj < c.groups.size(); ++gj)
-                        if (c.groups[gj].id >= g.target) {
-                            label = ".L" + N + "_" + std::to_string(c.groups[gj].id);
-                            break;
-                        }
-                    text.replace(pos, 2, label);
-                }
-                s << "\t" << text << "\t# " << it.what << "\n";
-            }
-        }
+        emit_groups(s, c.groups, N);
         s << "e" << N << ":\n";
         for (unsigned r = 0; r < 8; ++r) ins(std::string("mov dword ptr [") + hex(rec + kOutR + 4 * r) + "], " + regs[r]);
         ins("mov esp, offset hstack_top");
@@ -239,58 +162,11 @@ Program build_program(const Tools& tools, const std::vector<Case>& cases, const 
          "altstack_desc:\t.long altstack, 0, 12288\n"
          "\t.balign 1024\n\t.space 1024\nhstack_top:\naltstack:\t.space 12288\n"
          "\t.balign 16384\nrecords:\n\t.incbin \"data.bin\"\n";
-    {
-        std::ofstream f(dir + "/prog.s");
-        f << s.str();
-        if (!f) throw std::runtime_error("cannot write " + dir + "/prog.s");
-    }
-
-    const std::string log = dir + "/build.log";
-    const std::string cmd = "cd " + quote(dir) + " && " + quote(tools.as) + " --32 -o prog.o prog.s > " + quote(log) +
-                            " 2>&1 && " + quote(tools.ld) + " -m elf_i386 -T link.ld -o prog.elf prog.o >> " + quote(log) +
-                            " 2>&1 && " + quote(tools.nm) + " prog.elf > prog.sym 2>> " + quote(log);
-    if (shell(cmd) != 0) {
-        std::string text = read_text(log);
-        if (text.size() > 4000) text = text.substr(0, 4000) + "\n...";
-        throw std::runtime_error("building the guest program failed:\n" + text);
-    }
-    std::istringstream sym(read_text(dir + "/prog.sym"));
-    std::string line;
-    while (std::getline(sym, line)) {
-        std::istringstream ls(line);
-        std::string addr, type, name;
-        if (ls >> addr >> type >> name) p.symbols[name] = static_cast<std::uint32_t>(std::stoul(addr, nullptr, 16));
-    }
-    if (p.symbols["records"] != kRecordsBase)
-        throw std::runtime_error("guest program layout: records at " + hex(p.symbols["records"]));
+    build_elf(tools, p, s.str(), "--32", "elf_i386", "building the guest program");
     return p;
 }
 
-RunResult run_qemu(const Tools& tools, const Program& p) {
-    RunResult r;
-    const std::string out = p.dir + "/qemu.out", err = p.dir + "/qemu.err";
-    const int st = shell(quote(tools.qemu) + " " + quote(p.elf) + " > " + quote(out) + " 2> " + quote(err));
-    auto bytes = read_bytes(out);
-    if (bytes.size() == 16) {
-        std::uint32_t w[4];
-        std::memcpy(w, bytes.data(), 16);
-        if (w[0] == kCrashMagic) {
-            r.fault_case = static_cast<int>(w[3]);
-            r.fault_pc = w[2];
-            r.fault_kind = static_cast<int>(w[1]);
-            r.error = "qemu-i386: fatal signal " + std::to_string(w[1]) + " at eip " + hex(w[2]) + " in case " + std::to_string(w[3]);
-            return r;
-        }
-    }
-    if (st != 0 || bytes.size() != p.ncases * kRecSize) {
-        r.error = "qemu-i386 exited with status " + std::to_string(st) + " after writing " + std::to_string(bytes.size()) +
-                  " bytes (expected " + std::to_string(p.ncases * kRecSize) + "): " + read_text(err);
-        return r;
-    }
-    r.ok = true;
-    r.records = std::move(bytes);
-    return r;
-}
+RunResult run_qemu(const Tools& tools, const Program& p) { return run_qemu_program(tools, p, kRecSize, "qemu-i386", "eip"); }
 
 RunResult run_emu(const Program& p, bool ring3) {
     using namespace emu;

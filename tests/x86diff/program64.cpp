@@ -1,8 +1,5 @@
 #include "program64.h"
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -13,13 +10,12 @@
 #include "cpu.h"
 #include "emu/loader.h"
 #include "emu/memory.h"
+#include "harness.h"
 #include "x86_core.h"
 
 namespace x86diff {
 namespace {
 
-
-constexpr std::uint32_t kCrashMagic = 0xdeadc0deu;
 // emu only, below the program (text at 4 MiB): GDT, IDT (16-byte gates), exception stubs (one
 // HLT each, 16 bytes apart), the TSS and the 4-level page tables identity-mapping kRam.
 constexpr std::uint32_t kGdt = 0x1000, kIdt = 0x2000, kStubs = 0x3000, kSysStub = 0x3800, kTss = 0x4000, kRsp0 = 0x9000;
@@ -29,42 +25,7 @@ constexpr std::uint64_t kRam = 64u << 20;
 // SYSRET (CS 0x33, SS 0x2B).
 constexpr std::uint16_t kCode64 = 0x10, kData = 0x18, kUserData = 0x28 | 3, kUserCode64 = 0x30 | 3, kTssSel = 0x40;
 
-std::string text_of(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-std::vector<std::uint8_t> bytes_of(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    return std::vector<std::uint8_t>((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
-std::string quote(const std::string& s) {
-    std::string r = "'";
-    for (char c : s) r += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return r + "'";
-}
-int shell(const std::string& cmd) {
-    const int st = std::system(cmd.c_str());
-    if (st == -1 || !WIFEXITED(st)) return -1;
-    return WEXITSTATUS(st);
-}
-std::string hex(std::uint64_t v) {
-    char b[24];
-    std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-    return b;
-}
 void put64(std::vector<std::uint8_t>& v, std::size_t at, std::uint64_t x) { std::memcpy(&v[at], &x, 8); }
-std::string which(const std::string& name) {
-    if (name.find('/') != std::string::npos) return access(name.c_str(), X_OK) == 0 ? name : "";
-    const char* path = std::getenv("PATH");
-    std::stringstream ss(path ? path : "/usr/bin:/bin");
-    std::string dir;
-    while (std::getline(ss, dir, ':'))
-        if (!dir.empty() && access((dir + "/" + name).c_str(), X_OK) == 0) return dir + "/" + name;
-    return "";
-}
-
 const char* const kR64[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
                               "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
 
@@ -74,8 +35,8 @@ std::uint32_t record_addr64(std::size_t i) { return kRecordsBase + static_cast<s
 
 bool find_qemu64(Tools& t, std::string& missing) {
     const char* q = std::getenv("X86DIFF_QEMU64");
-    t.qemu = which(q ? q : "qemu-x86_64");
-    if (t.qemu.empty() && !q) t.qemu = which("qemu-x86_64-static");
+    t.qemu = find_on_path(q ? q : "qemu-x86_64");
+    if (t.qemu.empty() && !q) t.qemu = find_on_path("qemu-x86_64-static");
     missing = t.qemu.empty() ? std::string(" ") + (q ? q : "qemu-x86_64") : "";
     return !t.qemu.empty();
 }
@@ -98,16 +59,7 @@ Program build_program64(const Tools& tools, const std::vector<Case64>& cases, co
         put64(data, base + rec64::kInMxcsr, c.mxcsr);
         std::memcpy(&data[base + rec64::kInXmm], c.xmm.data(), c.xmm.size());
     }
-    {
-        std::ofstream f(dir + "/data.bin", std::ios::binary);
-        f.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-        if (!f) throw std::runtime_error("cannot write " + dir + "/data.bin");
-    }
-    {
-        std::ofstream f(dir + "/link.ld");
-        f << "ENTRY(_start)\nSECTIONS {\n  . = " << kTextBase << ";\n  .text : { *(.text) }\n  . = " << kDataBase
-          << ";\n  .data : { *(.data) }\n}\n";
-    }
+    write_data_and_link_script(dir, data);
 
     std::ostringstream s;
     std::uint64_t harness = 0;
@@ -157,24 +109,7 @@ Program build_program64(const Tools& tools, const std::vector<Case64>& cases, co
             if (r != 4) ins(std::string("mov ") + kR64[r] + ", qword ptr [" + hex(rec + rec64::kInR + 8 * r) + "]");
         ins("mov esp, " + hex(rec + kMid));
         s << "s" << N << ":\n";
-        for (std::size_t gi = 0; gi < c.groups.size(); ++gi) {
-            const Group& g = c.groups[gi];
-            s << ".L" << N << "_" << g.id << ":\n";
-            for (const Item& it : g.items) {
-                std::string text = it.text;
-                const auto pos = text.find("@T");
-                if (pos != std::string::npos) {
-                    std::string label = "e" + N;
-                    for (std::size_t gj = gi + 1; gj < c.groups.size(); ++gj)
-                        if (c.groups[gj].id >= g.target) {
-                            label = ".L" + N + "_" + std::to_string(c.groups[gj].id);
-                            break;
-                        }
-                    text.replace(pos, 2, label);
-                }
-                s << "\t" << text << "\t# " << it.what << "\n";
-            }
-        }
+        emit_groups(s, c.groups, N);
         s << "e" << N << ":\n";
         for (unsigned r = 0; r < 16; ++r) ins("mov qword ptr [" + hex(rec + rec64::kOutR + 8 * r) + "], " + kR64[r]);
         ins("lea rsp, [hstack_top]");
@@ -226,56 +161,11 @@ Program build_program64(const Tools& tools, const std::vector<Case64>& cases, co
          "altstack_desc:\t.quad altstack, 0, 12288\n"
          "\t.balign 1024\n\t.space 1024\nhstack_top:\naltstack:\t.space 12288\n"
          "\t.balign 16384\nrecords:\n\t.incbin \"data.bin\"\n";
-    {
-        std::ofstream f(dir + "/prog.s");
-        f << s.str();
-        if (!f) throw std::runtime_error("cannot write " + dir + "/prog.s");
-    }
-    const std::string log = dir + "/build.log";
-    const std::string cmd = "cd " + quote(dir) + " && " + quote(tools.as) + " --64 -o prog.o prog.s > " + quote(log) +
-                            " 2>&1 && " + quote(tools.ld) + " -m elf_x86_64 -T link.ld -o prog.elf prog.o >> " + quote(log) +
-                            " 2>&1 && " + quote(tools.nm) + " prog.elf > prog.sym 2>> " + quote(log);
-    if (shell(cmd) != 0) {
-        std::string text = text_of(log);
-        if (text.size() > 4000) text = text.substr(0, 4000) + "\n...";
-        throw std::runtime_error("building the 64-bit guest program failed:\n" + text);
-    }
-    std::istringstream sym(text_of(dir + "/prog.sym"));
-    std::string line;
-    while (std::getline(sym, line)) {
-        std::istringstream ls(line);
-        std::string addr, type, name;
-        if (ls >> addr >> type >> name) p.symbols[name] = static_cast<std::uint32_t>(std::stoull(addr, nullptr, 16));
-    }
-    if (p.symbols["records"] != kRecordsBase) throw std::runtime_error("guest program layout: records at " + hex(p.symbols["records"]));
+    build_elf(tools, p, s.str(), "--64", "elf_x86_64", "building the 64-bit guest program");
     return p;
 }
 
-RunResult run_qemu64(const Tools& tools, const Program& p) {
-    RunResult r;
-    const std::string out = p.dir + "/qemu.out", err = p.dir + "/qemu.err";
-    const int st = shell(quote(tools.qemu) + " " + quote(p.elf) + " > " + quote(out) + " 2> " + quote(err));
-    auto bytes = bytes_of(out);
-    if (bytes.size() == 16) {
-        std::uint32_t w[4];
-        std::memcpy(w, bytes.data(), 16);
-        if (w[0] == kCrashMagic) {
-            r.fault_case = static_cast<int>(w[3]);
-            r.fault_pc = w[2];
-            r.fault_kind = static_cast<int>(w[1]);
-            r.error = "qemu-x86_64: fatal signal " + std::to_string(w[1]) + " at rip " + hex(w[2]) + " in case " + std::to_string(w[3]);
-            return r;
-        }
-    }
-    if (st != 0 || bytes.size() != p.ncases * rec64::kSize) {
-        r.error = "qemu-x86_64 exited with status " + std::to_string(st) + " after writing " + std::to_string(bytes.size()) +
-                  " bytes (expected " + std::to_string(p.ncases * rec64::kSize) + "): " + text_of(err);
-        return r;
-    }
-    r.ok = true;
-    r.records = std::move(bytes);
-    return r;
-}
+RunResult run_qemu64(const Tools& tools, const Program& p) { return run_qemu_program(tools, p, rec64::kSize, "qemu-x86_64", "rip"); }
 
 RunResult run_emu64(const Program& p, bool ring3) {
     using namespace emu;
