@@ -18,7 +18,7 @@ Cpu::Cpu(ArmCore& o, AddressSpace& memory, ArmConfig cfg)
     const std::string_view jit_env = env ? env : "";
     if (jit_env == "eager") jit_threshold = 1;
     if (config.jit && jit_env != "0") {
-        jit_code = std::make_unique<JitBuffer>(kJitArenaBytes);
+        jit_code = std::make_unique<jit::CodeBuffer>(kJitArenaBytes);
         if (!jit_code->usable()) jit_code.reset();
     }
     reset();

@@ -16,7 +16,7 @@
 #include "arm_state.h"
 #include "insn.h"
 #include "jit.h"
-#include "jit_buffer.h"
+#include "emu/jit_code_buffer.h"
 #include "vfp.h"
 
 #define ARM_LIKELY(x) __builtin_expect(!!(x), 1)
@@ -358,7 +358,7 @@ public:
     Block* decode_block(std::uint32_t pc, std::uint32_t pa, const std::uint8_t* host);
     // The block compiler's code arena; null when the JIT is off (ArmConfig::jit, EMU_ARM_JIT=0)
     // or unavailable on this host.
-    std::unique_ptr<JitBuffer> jit_code;
+    std::unique_ptr<jit::CodeBuffer> jit_code;
     std::uint32_t jit_threshold = kJitThreshold;
     void* arena_alloc(std::size_t bytes);
 };

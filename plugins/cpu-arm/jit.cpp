@@ -30,12 +30,12 @@
 #include <cstddef>
 #include <vector>
 
-#include "x86_emitter.h"
+#include "emu/jit_x86_emitter.h"
 
 namespace emu::arm {
 namespace {
 
-using namespace x86;
+using namespace emu::jit;
 
 constexpr bool is_logical(int op) {
     return op == kAnd || op == kEor || op == kTst || op == kTeq || op == kOrr || op == kMov ||

@@ -1,7 +1,10 @@
 // X86Core, the public face of the core, on top of Cpu.
 #include <algorithm>
+#include <cstdlib>
+#include <string_view>
 
 #include "cpu.h"
+#include "jit.h"
 #include "system_internal.h"
 
 #include <emu/memory.h>
@@ -14,6 +17,11 @@ Cpu::Cpu(AddressSpace& memory_, AddressSpace* io_, X86Config config_, X86Core& o
     : memory(memory_), io(io_), config(std::move(config_)), owner(owner_) {
     apic_id = config.apic_id;
     phys_mask = (1ull << (config.x86_64 ? 40 : 36)) - 1;
+    // EMU_X86_JIT=0 turns the block compiler off; =eager compiles every block before its first
+    // run (tests: short random programs then run compiled too).
+    const char* env = std::getenv("EMU_X86_JIT");
+    const std::string_view jit_env = env ? env : "";
+    if (config.jit && jit_env != "0") jit_threshold = jit_env == "eager" ? 1 : kJitThreshold;
     reset_state();
 }
 

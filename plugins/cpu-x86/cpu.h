@@ -347,6 +347,8 @@ public:
     // when entered (so DMA, other CPUs, stores between blocks and memory-map changes need no
     // invalidation). Allocated on first use.
     std::shared_ptr<InsnCache> insn_cache;
+    // Runs of a block before it is compiled (jit.h); 0: never (X86Config::jit off, EMU_X86_JIT=0).
+    std::uint32_t jit_threshold = 0;
     // Run the block at CS:rip: at most budget instructions, ending early after any instruction
     // that jumps, changes the mode, or sets exec_break. Returns the number executed (0: the
     // code is not cacheable here, use step()). Before each instruction start_rip/start_rsp get

@@ -20,6 +20,8 @@
 #include <vector>
 
 #include "decode.h"
+#include "emu/jit_code_buffer.h"
+#include "jit.h"
 
 namespace emu::x86 {
 
@@ -35,6 +37,9 @@ struct Block {
     // cache miss. Only ever point into the same arena generation (InsnCache::flush drops all).
     std::uint64_t next_key[2];
     Block* next[2];
+    JitFn jit;           // compiled code (jit.h), once the block has run kJitThreshold times
+    std::uint32_t runs;  // interpreted runs so far
+    std::uint32_t pad;
     // Followed by the nbytes bytes the block was decoded from (next to the header: both are read
     // on every entry), 8 zero bytes, padding to 16, then Insn[count].
     static std::size_t bytes_space(unsigned nbytes) { return (nbytes + 8 + 15) & ~std::size_t{15}; }
@@ -63,6 +68,8 @@ struct InsnCache {
     // flushes so far (a block's links are only followed within one).
     alignas(16) std::uint8_t scratch[sizeof(Block) + kMaxInsns * sizeof(Insn) + kMaxBytes + 32];
     std::uint64_t flushes = 0;
+    // The compiled code of the blocks (null: no JIT); starts over with them.
+    std::unique_ptr<jit::CodeBuffer> code;
 
     static unsigned index(std::uintptr_t host) { return static_cast<unsigned>((host ^ (host >> 15)) & (kSlots - 1)); }
 
@@ -83,6 +90,7 @@ struct InsnCache {
     }
     void flush() {
         ++flushes;
+        if (code) code->reset();  // compiled code points into the blocks just freed
         for (Slot& s : slots) s = Slot{};
         chunk = 0;
         used = 0;
@@ -153,6 +161,9 @@ Block* build_block(Cpu& c, InsnCache& cache, const std::uint8_t* host, std::uint
     b->count = 0;
     b->next_key[0] = b->next_key[1] = 0;
     b->next[0] = b->next[1] = nullptr;
+    b->jit = nullptr;
+    b->runs = 0;
+    b->pad = 0;
     Insn* insns = reinterpret_cast<Insn*>(cache.scratch + sizeof(Block));
     const std::uint64_t rip0 = c.rip;
     const std::uint64_t ip_mask = c64 ? ~0ull : c32 ? 0xFFFFFFFFull : 0xFFFFull;
@@ -197,8 +208,10 @@ Block* build_block(Cpu& c, InsnCache& cache, const std::uint8_t* host, std::uint
 }  // namespace
 
 std::uint64_t Cpu::run_block(std::uint64_t budget, std::uint64_t& start_rip, std::uint64_t& start_rsp) {
-    if (!insn_cache) [[unlikely]]
+    if (!insn_cache) [[unlikely]] {
         insn_cache = std::make_shared<InsnCache>();
+        if (jit_threshold) insn_cache->code.reset(jit_new_arena());
+    }
     InsnCache& cache = *insn_cache;
     const bool nmi_was_blocked = nmi_blocked;
     std::uint64_t total = 0;
@@ -266,27 +279,48 @@ std::uint64_t Cpu::run_block(std::uint64_t budget, std::uint64_t& start_rip, std
         exec_page = reinterpret_cast<const std::uint8_t*>(h & ~std::uintptr_t{0xFFF});
         exec_break = false;
         std::uint64_t i = 0;
-        // The fault rule needs each instruction's starting RIP and RSP: kept in registers here
-        // (the next RIP, from which the start follows, and RSP) and handed out only on a fault.
-        std::uint64_t next = rip, rsp = 0;
-        try {
-            while (i < n) {
-                const Insn& d = insns[i];
-                rsp = gpr[kEsp];
-                // rip moves past the instruction before it executes (see step()).
-                next = (rip + d.len) & ip_mask;
-                rip = next;
-                d.handler(*this, d);
-                ++i;
-                if (rip != next || exec_break) [[unlikely]]
-                    break;
+        if (!b->jit && n == b->count && ++b->runs == jit_threshold && cache.code && mode != 0) [[unlikely]]
+            b->jit = jit_compile(*this, *cache.code, insns, b->count, mode);
+        if (b->jit && n == b->count) {
+            // Compiled code runs the block (or leaves it early with rip set, as the loop below
+            // would); on a fault it has said which instruction (JitFrame), and the ones before
+            // it completed.
+            JitFrame frame;
+            try {
+                i = b->jit(this, &frame);
+            } catch (...) {
+                instructions += frame.index;
+                exec_page = nullptr;
+                std::uint64_t at = start_rip;
+                for (unsigned k = 0; k < frame.index; ++k) at += insns[k].len;
+                start_rip = at & ip_mask;
+                start_rsp = frame.rsp;
+                throw;
             }
-        } catch (...) {
-            instructions += i;  // the ones before the faulting instruction completed
-            exec_page = nullptr;
-            start_rip = (next - insns[i].len) & ip_mask;
-            start_rsp = rsp;
-            throw;
+        } else {
+            // The fault rule needs each instruction's starting RIP and RSP: kept in registers
+            // here (the next RIP, from which the start follows, and RSP) and handed out only on
+            // a fault.
+            std::uint64_t next = rip, rsp = 0;
+            try {
+                while (i < n) {
+                    const Insn& d = insns[i];
+                    rsp = gpr[kEsp];
+                    // rip moves past the instruction before it executes (see step()).
+                    next = (rip + d.len) & ip_mask;
+                    rip = next;
+                    d.handler(*this, d);
+                    ++i;
+                    if (rip != next || exec_break) [[unlikely]]
+                        break;
+                }
+            } catch (...) {
+                instructions += i;  // the ones before the faulting instruction completed
+                exec_page = nullptr;
+                start_rip = (next - insns[i].len) & ip_mask;
+                start_rsp = rsp;
+                throw;
+            }
         }
         instructions += i;
         exec_page = nullptr;

@@ -41,6 +41,9 @@ struct X86Config {
     // The CPU model: false = i686 (qemu32: no long mode, 36-bit physical addresses); true =
     // x86-64 (qemu64: long mode, SYSCALL, 40-bit physical addresses, CPUID family 15).
     bool x86_64 = false;
+    // The block compiler (jit.h; -accel tcg,jit=off turns it off): hot blocks of 32- and 64-bit
+    // code run as host code.
+    bool jit = true;
     // Time base for RDTSC (and the APIC): nanoseconds of the virtual clock. Empty: the
     // instruction count is used (deterministic; the differential test).
     std::function<std::uint64_t()> clock_ns;

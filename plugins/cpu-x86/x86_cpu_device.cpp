@@ -148,6 +148,9 @@ void X86SoftCpu::do_realize() {
         return static_cast<std::uint64_t>(ns < 0 ? 0 : ns);
     };
     config.on_shutdown = [pc] { pc->request_reset(); };
+    // -accel tcg,jit=off: the accelerator's "jit" property (the board created it first).
+    if (Accelerator* accel = board->accelerator(); accel && accel->find_property("jit"))
+        config.jit = accel->get_property("jit") == "on";
     config.on_apic_base = [this](std::uint64_t value) {
         apic_->set_apic_base(value);
         BigLockGuard lock;

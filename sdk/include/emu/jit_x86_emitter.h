@@ -1,7 +1,8 @@
-// A tiny x86-64 machine-code emitter for the block compiler (jit.cpp): the handful of integer
-// instructions it needs, memory operands as [base + disp], and labels with rel32 fixups. Code is
-// built in a byte vector and copied into the code arena afterwards (it is position-independent:
-// calls to C++ go through rax with an absolute address).
+// A tiny x86-64 machine-code emitter for the software CPUs' block compilers (cpu-arm's and
+// cpu-x86's jit.cpp): the integer instructions they need, memory operands as
+// [base + index * scale + disp], and labels with rel32 fixups. Code is built in a byte vector
+// and copied into a code arena (jit_code_buffer.h) afterwards (it is position-independent:
+// calls to C++ go through a register holding an absolute address).
 #pragma once
 
 #if defined(__x86_64__)
@@ -10,7 +11,7 @@
 #include <cstring>
 #include <vector>
 
-namespace emu::arm::x86 {
+namespace emu::jit {
 
 enum Reg : unsigned { rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8, r9, r10, r11, r12, r13, r14, r15 };
 enum Cond : unsigned { kO, kNO, kB, kAE, kE, kNE, kBE, kA, kS, kNS, kP, kNP, kL, kGE, kLE, kG };
@@ -19,9 +20,12 @@ enum Alu : unsigned { aAdd = 0, aOr = 1, aAdc = 2, aSbb = 3, aAnd = 4, aSub = 5,
 // Group-2 shift operations (the /digit of 0xC1).
 enum Shift : unsigned { sRol = 0, sRor = 1, sShl = 4, sShr = 5, sSar = 7 };
 
+// [base + index * (1 << scale) + disp]; index rsp means none (rsp cannot be an index).
 struct Mem {
     Reg base;
     std::int32_t disp;
+    Reg index = rsp;
+    std::uint8_t scale = 0;
 };
 
 class Emitter {
@@ -110,6 +114,74 @@ public:
         u32(imm);
     }
 
+    // --- width-generic forms (w: 64-bit operand size) ---
+    void mov_load_w(bool w, Reg dst, Mem m) { op_mem(w, 0x8b, dst, m); }
+    void mov_store_w(bool w, Mem m, Reg src) { op_mem(w, 0x89, src, m); }
+    void mov_rr_w(bool w, Reg dst, Reg src) { op_rr(w, 0x89, src, dst); }
+    void mov_store_imm_w(bool w, Mem m, std::uint32_t simm) {  // mov [m], simm32
+        op_mem(w, 0xc7, static_cast<Reg>(0), m);
+        u32(simm);
+    }
+    void lea_w(bool w, Reg dst, Mem m) { op_mem(w, 0x8d, dst, m); }
+    void alu_rr_w(bool w, Alu op, Reg dst, Reg src) { op_rr(w, 0x01 + 8 * op, src, dst); }
+    void alu_load_w(bool w, Alu op, Reg dst, Mem m) { op_mem(w, 0x03 + 8 * op, dst, m); }
+    void alu_store_w(bool w, Alu op, Mem m, Reg src) { op_mem(w, 0x01 + 8 * op, src, m); }
+    void alu_imm_mem_w(bool w, Alu op, Mem m, std::uint32_t simm) {  // op [m], simm32 (simm8 if it fits)
+        const auto v = static_cast<std::int32_t>(simm);
+        if (v >= -128 && v <= 127) {
+            op_mem(w, 0x83, static_cast<Reg>(op), m);
+            byte(static_cast<std::uint8_t>(simm));
+        } else {
+            op_mem(w, 0x81, static_cast<Reg>(op), m);
+            u32(simm);
+        }
+    }
+    void alu_imm_rw(bool w, Alu op, Reg dst, std::uint32_t simm) { alu_imm_w(w, op, dst, simm); }
+    void test_rr_w(bool w, Reg a, Reg b) { op_rr(w, 0x85, b, a); }
+    void test_imm_w(bool w, Reg r, std::uint32_t simm) {
+        op_rr(w, 0xf7, static_cast<Reg>(0), r);
+        u32(simm);
+    }
+    void test_mem_imm(Mem m, std::uint32_t imm) {  // test dword [m], imm32
+        op_mem(false, 0xf7, static_cast<Reg>(0), m);
+        u32(imm);
+    }
+    void incdec_w(bool w, bool dec, Reg r) { op_rr(w, 0xff, static_cast<Reg>(dec ? 1 : 0), r); }
+    void neg_w(bool w, Reg r) { op_rr(w, 0xf7, static_cast<Reg>(3), r); }
+    void not_w(bool w, Reg r) { op_rr(w, 0xf7, static_cast<Reg>(2), r); }
+    void shift_imm_w(bool w, Shift op, Reg r, unsigned amount) { shift_w(w, op, r, amount); }
+    void imul_rr_w(bool w, Reg dst, Reg src) { op_rr(w, 0x0faf, dst, src); }
+    void cmov_w(bool w, Cond c, Reg dst, Reg src) { op_rr(w, 0x0f40 + c, dst, src); }
+    void movzx8_rr(Reg dst, Reg src) { op_rr_b(false, 0x0fb6, dst, src); }  // movzx r32, r8 (src's low byte)
+    void movsx8_rr_w(bool w, Reg dst, Reg src) { op_rr_b(w, 0x0fbe, dst, src); }
+    void movsx16_rr_w(bool w, Reg dst, Reg src) { op_rr(w, 0x0fbf, dst, src); }
+    void movsxd(Reg dst, Reg src) { op_rr(true, 0x63, dst, src); }
+    void movzx16_rr(Reg dst, Reg src) { op_rr(false, 0x0fb7, dst, src); }
+    void setcc(Cond c, Reg r) { op_rr_b(false, 0x0f90 + c, static_cast<Reg>(0), r); }
+    void pushfq() { byte(0x9c); }
+    void bt_mem_imm(Mem m, std::uint8_t bit) {  // bt dword [m], imm8
+        op_mem(false, 0x0fba, static_cast<Reg>(4), m);
+        byte(bit);
+    }
+    void test_mem_w(bool w, Mem m, Reg r) { op_mem(w, 0x85, r, m); }  // test [m], r
+    void test_mem_imm_w(bool w, Mem m, std::uint32_t simm) {          // test [m], simm32
+        op_mem(w, 0xf7, static_cast<Reg>(0), m);
+        u32(simm);
+    }
+    // One-operand groups on memory: FF /0 inc, /1 dec; F7 /2 not, /3 neg.
+    void unary_mem_w(bool w, unsigned opcode, unsigned digit, Mem m) { op_mem(w, opcode, static_cast<Reg>(digit), m); }
+    void mov_store_imm8(Mem m, std::uint8_t imm) {  // mov byte [m], imm8
+        op_mem(false, 0xc6, static_cast<Reg>(0), m);
+        byte(imm);
+    }
+    void movzx8_w(bool w, Reg dst, Mem m) { op_mem(w, 0x0fb6, dst, m); }
+    void movzx16_w(bool w, Reg dst, Mem m) { op_mem(w, 0x0fb7, dst, m); }
+    void movsx8_w(bool w, Reg dst, Mem m) { op_mem(w, 0x0fbe, dst, m); }
+    void movsx16_w(bool w, Reg dst, Mem m) { op_mem(w, 0x0fbf, dst, m); }
+    void movsxd_load(Reg dst, Mem m) { op_mem(true, 0x63, dst, m); }
+    void mov_store8_r(Mem m, Reg src) { op_mem(false, 0x88, src, m, true); }
+    void lahf() { byte(0x9f); }
+
     // --- control ---
     void call(Reg target) { op_rr(false, 0xff, static_cast<Reg>(2), target); }
     void jmp(Reg target) { op_rr(false, 0xff, static_cast<Reg>(4), target); }
@@ -160,15 +232,30 @@ private:
         byte(static_cast<std::uint8_t>(0xc0 | ((reg & 7) << 3) | (rm & 7)));
     }
     void op_mem(bool w, unsigned op, Reg reg, Mem m, bool byte_regs = false) {
-        rex(w, reg, m.base, byte_regs);
+        const bool has_index = m.index != rsp;
+        const std::uint8_t v = static_cast<std::uint8_t>(0x40 | (w ? 8 : 0) | ((reg & 8) ? 4 : 0) |
+                                                         ((has_index && (m.index & 8)) ? 2 : 0) | ((m.base & 8) ? 1 : 0));
+        if (v != 0x40 || (byte_regs && (reg & 7) >= 4)) byte(v);
         opcode(op);
         const bool d8 = m.disp >= -128 && m.disp <= 127 && (m.disp != 0 || (m.base & 7) == rbp);
         const bool d0 = m.disp == 0 && (m.base & 7) != rbp;
         const unsigned mod = d0 ? 0 : d8 ? 1 : 2;
-        byte(static_cast<std::uint8_t>((mod << 6) | ((reg & 7) << 3) | (m.base & 7)));
-        if ((m.base & 7) == rsp) byte(0x24);  // SIB: base only
+        if (has_index || (m.base & 7) == rsp) {
+            byte(static_cast<std::uint8_t>((mod << 6) | ((reg & 7) << 3) | 4));
+            byte(static_cast<std::uint8_t>((m.scale << 6) | ((has_index ? m.index : rsp) & 7) << 3 | (m.base & 7)));
+        } else {
+            byte(static_cast<std::uint8_t>((mod << 6) | ((reg & 7) << 3) | (m.base & 7)));
+        }
         if (d8) byte(static_cast<std::uint8_t>(m.disp));
         else if (!d0) u32(static_cast<std::uint32_t>(m.disp));
+    }
+    void modrm_rr(Reg reg, Reg rm) { byte(static_cast<std::uint8_t>(0xc0 | ((reg & 7) << 3) | (rm & 7))); }
+    // A register-register form whose rm operand is a byte register (always the REX meaning).
+    void op_rr_b(bool w, unsigned op, Reg reg, Reg rm) {
+        rex(w, reg, rm, false);
+        if (rm >= 4 && rm < 8 && !w && !(reg & 8)) byte(0x40);
+        opcode(op);
+        modrm_rr(reg, rm);
     }
     void alu_imm_w(bool w, Alu op, Reg dst, std::uint32_t imm) {
         const auto s = static_cast<std::int32_t>(imm);
@@ -199,6 +286,6 @@ private:
     std::vector<LabelState> labels_;
 };
 
-}  // namespace emu::arm::x86
+}  // namespace emu::jit
 
 #endif

@@ -1,0 +1,56 @@
+// The block compiler (x86-64 hosts): turns a hot decoded block of 32- or 64-bit code into host
+// code with exactly the behaviour of run_block's interpreter loop. The common integer
+// instructions (MOV, the ALU group, TEST, INC/DEC, NOT/NEG, LEA, MOVZX/MOVSX, CMOVcc, shifts and
+// rotates by a constant, Jcc/JMP) are inlined, their memory operands for the TLB hit on RAM
+// only (anything else calls the instruction's handler, which redoes the whole access); every
+// other instruction becomes a call of its handler.
+//
+// Guest state stays in the Cpu object: registers are read and written there by every inlined
+// instruction, so a handler called in between sees exact state. EFLAGS are taken from the
+// host's flags after each flag-setting instruction unless a later inlined instruction of the
+// block overwrites them first with nothing in between that can fault or call out (jit.cpp).
+//
+// Faults: handlers throw Fault (cpu.h's rule) through the compiled frame, which the code
+// arena describes to the unwinder (jit_code_buffer.h). Before each call the compiled code
+// records which instruction it is and its starting RSP in the JitFrame, so run_block can put
+// RIP/RSP back exactly as the interpreter would.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace emu::jit {
+class CodeBuffer;
+}
+
+namespace emu::x86 {
+
+class Cpu;
+struct Insn;
+
+// Filled by compiled code before every call out: the block index of the instruction making
+// it and the RSP that instruction started with.
+struct JitFrame {
+    std::uint64_t rsp = 0;
+    std::uint32_t index = 0;
+};
+
+// Runs a whole block (rip = the block's first instruction on entry) and returns the number of
+// instructions completed: the block's count, or fewer when one left it early (a jump taken by
+// a handler, exec_break) with rip already at the next instruction to run.
+using JitFn = std::uint32_t (*)(Cpu* cpu, JitFrame* frame);
+
+// Executions of a block before it is compiled (code that runs a few times is not worth it).
+constexpr std::uint32_t kJitThreshold = 8;
+// Code arena per CPU (address space reserved, backed as used); when it is full, blocks stay
+// interpreted until the block cache next starts over.
+constexpr std::size_t kJitArenaBytes = 64u << 20;
+
+// A code arena with the unwind information compiled frames need (null if the host has no JIT).
+jit::CodeBuffer* jit_new_arena();
+
+// Compiles count decoded instructions (32-bit code: mode 1, 64-bit code: mode 2) into code;
+// null when the arena is full or the mode is not compiled (16-bit code).
+JitFn jit_compile(Cpu& c, jit::CodeBuffer& code, const Insn* insns, unsigned count, unsigned mode);
+
+}  // namespace emu::x86
