@@ -286,10 +286,12 @@ std::uint64_t Cpu::run_block(std::uint64_t budget, std::uint64_t& start_rip, std
             // would); on a fault it has said which instruction (JitFrame), and the ones before
             // it completed.
             JitFrame frame;
+            frame.left = left;
             try {
                 i = b->jit(this, &frame);
+                i += frame.done;
             } catch (...) {
-                instructions += frame.index;
+                instructions += frame.done + frame.index;
                 exec_page = nullptr;
                 std::uint64_t at = start_rip;
                 for (unsigned k = 0; k < frame.index; ++k) at += insns[k].len;

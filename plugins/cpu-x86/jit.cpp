@@ -57,17 +57,23 @@ using J::r14;
 constexpr std::uint8_t kDwarfRbx = 3, kDwarfR12 = 12, kDwarfR13 = 13, kDwarfR14 = 14, kDwarfR15 = 15;
 
 struct Offsets {
-    std::int32_t gpr, rip, eflags, seg, cpl, tlb, exec_page, exec_break;
+    std::int32_t gpr, rip, eflags, seg, cpl, tlb, exec_page, exec_break, async_events;
 };
 
 Offsets offsets_of(Cpu& c) {
     const char* base = reinterpret_cast<const char*>(&c);
     auto at = [base](const void* p) { return static_cast<std::int32_t>(static_cast<const char*>(p) - base); };
     return {at(&c.gpr[0]), at(&c.rip),       at(&c.eflags_),   at(&c.seg[0]),
-            at(&c.cpl),    at(&c.tlb.entries[0][0][0]), at(&c.exec_page), at(&c.exec_break)};
+            at(&c.cpl),    at(&c.tlb.entries[0][0][0]), at(&c.exec_page), at(&c.exec_break),
+            at(&c.async_events)};
 }
 
-constexpr std::int32_t kFrameIndex = offsetof(JitFrame, index), kFrameRsp = offsetof(JitFrame, rsp);
+// Whether run_block would stop after a block for an interrupt (IF is set: the caller checked).
+// Returns int: compiled code tests all of eax.
+int interrupt_due(const Cpu* c) { return c->interrupt_source && c->interrupt_source->interrupt_pending() ? 1 : 0; }
+
+constexpr std::int32_t kFrameIndex = offsetof(JitFrame, index), kFrameRsp = offsetof(JitFrame, rsp),
+                       kFrameLeft = offsetof(JitFrame, left), kFrameDone = offsetof(JitFrame, done);
 constexpr std::int32_t kSegBase = offsetof(Segment, base), kSegLimit = offsetof(Segment, limit),
                        kSegAttr = offsetof(Segment, attr);
 constexpr std::int32_t kTlbTag = offsetof(TlbEntry, tag), kTlbHost = offsetof(TlbEntry, host);
@@ -76,6 +82,7 @@ constexpr std::int32_t kTlbUserStride = 3 * kTlbAccessStride;
 static_assert(sizeof(Cpu::cpl) == 4 && sizeof(Cpu::exec_break) == 1 && sizeof(Cpu::eflags_) == 4,
               "compiled code reads these fields with these widths");
 static_assert(sizeof(Segment::attr) == 2 && sizeof(Segment::limit) == 4);
+static_assert(sizeof(std::atomic<std::uint32_t>) == 4, "compiled code reads async_events as a plain word");
 
 constexpr std::uint32_t kOsz = kCF | kPF | kZF | kSF;  // the flags every shift leaves defined
 
@@ -93,6 +100,7 @@ enum class Kind : std::uint8_t {
     Cmov,        // 0F 40-4F
     Setcc,       // 0F 90-9F, register form
     Shift,       // C1/D1 ROL ROR SHL SHR SAR, register form, count != 0
+    Imul,        // 0F AF
     Jcc,         // 70-7F, 0F 80-8F
     Jmp,         // E9, EB
 };
@@ -132,6 +140,20 @@ public:
             plans_[i] = classify(in_[i], i);
         }
         liveness();
+        // Nothing to inline: the interpreter's loop is as fast (and has no prologue).
+        bool inlined = false;
+        for (const Plan& p : plans_)
+            if (p.kind != Kind::Call) inlined = true;
+        if (!inlined) {
+            e_.bytes().clear();
+            return e_.bytes();
+        }
+        // A loop: the block ends in a jump back to its own start and calls nothing out.
+        const Plan& last = plans_[n_ - 1];
+        loop_ = (last.kind == Kind::Jcc || last.kind == Kind::Jmp) &&
+                static_cast<std::int64_t>(static_cast<std::int32_t>(in_[n_ - 1].imm)) + next_[n_ - 1] == 0;
+        for (const Plan& p : plans_)
+            if (p.kind == Kind::Call) loop_ = false;
         // Prologue: five pushes (the unwind information's layout), then the fixed registers.
         e_.push(rbx);
         e_.push(r12);
@@ -147,6 +169,8 @@ public:
         e_.imul_imm(rax, rax, static_cast<std::uint32_t>(kTlbUserStride));
         e_.lea_w(true, r14, Mem{rbx, o_.tlb, rax, 0});
         out_ = e_.new_label();
+        body_ = e_.new_label();
+        e_.bind(body_);
         for (unsigned i = 0; i < n_; ++i) instruction(i);
         // Ran to the end (the last instruction was inlined and not a jump).
         set_rip(n_ - 1);
@@ -365,6 +389,13 @@ private:
             p.size = 1;
             return p;
         }
+        if (op == 0x1AF && sized(d)) {
+            p.kind = Kind::Imul;
+            p.dst = d.reg;
+            p.src = d.rm;
+            p.writes = kArithFlags;
+            return p;
+        }
         if ((op == 0xC1 || op == 0xD1) && !p.mem && sized(d)) {
             const unsigned count = op == 0xD1 ? 1u : (d.imm & (p.size == 8 ? 0x3Fu : 0x1Fu));
             const unsigned sh = d.reg == 6 ? 4u : d.reg;
@@ -438,6 +469,7 @@ private:
         case Kind::Cmov: cmov(p); break;
         case Kind::Setcc: setcc(in_[i], p); break;
         case Kind::Shift: shift(p); break;
+        case Kind::Imul: imul(p); break;
         case Kind::Jcc:
         case Kind::Jmp: jump(in_[i], i, p, slow); break;
         case Kind::Call: break;
@@ -767,6 +799,23 @@ private:
         e_.mov_store8_r(reg8(p.dst, d.rex != 0), rax);
     }
 
+    // IMUL: CF = OF = the product did not fit; SF, ZF, PF from the result; AF = 0.
+    void imul(const Plan& p) {
+        const bool w = p.size == 8;
+        load_reg(rax, p.dst, p.size);
+        if (p.mem) e_.mov_load_w(w, rcx, Mem{rdx, 0});
+        else load_reg(rcx, p.src, p.size);
+        e_.imul_rr_w(w, rax, rcx);
+        if (p.capture) {
+            e_.pushfq();
+            e_.pop(r10);
+            e_.alu_imm_rw(false, J::aAnd, r10, kCF | kOF);
+            e_.test_rr_w(w, rax, rax);
+            capture(p, kCF | kOF | kAF, r10);
+        }
+        store_reg(p.dst, rax);
+    }
+
     void shift(const Plan& p) {
         const bool w = p.size == 8;
         const unsigned bits = p.size * 8, count = p.src;
@@ -828,6 +877,10 @@ private:
             e_.jmp(out_);
         }
         e_.bind(taken);
+        if (loop_) {
+            loop_back();
+            return;
+        }
         const std::int64_t rel = static_cast<std::int64_t>(static_cast<std::int32_t>(d.imm)) + next_[i];
         if (rel != static_cast<std::int32_t>(rel)) {  // never in practice: let the handler do it
             e_.jmp(slow);
@@ -848,6 +901,32 @@ private:
         e_.jmp(out_);
     }
 
+    // The jump back of a loop (the block's start is inside CS's limit, canonical: no checks):
+    // run again while run_block would have nothing to do in between (jit.h), else leave.
+    void loop_back() {
+        const J::Emitter::Label leave = e_.new_label(), again = e_.new_label();
+        e_.mov_load_w(true, rax, Mem{r13, kFrameLeft});
+        e_.alu_imm_rw(true, J::aCmp, rax, 2 * n_);
+        e_.jcc(J::kB, leave);
+        e_.cmp_mem_imm8(field(o_.async_events), 0);
+        e_.jcc(J::kNE, leave);
+        e_.test_mem_imm(field(o_.eflags), kIF);
+        e_.jcc(J::kE, again);
+        e_.mov64(rdi, rbx);
+        e_.mov_imm64(rax, reinterpret_cast<std::uint64_t>(&interrupt_due));
+        e_.call(rax);
+        e_.test_rr_w(false, rax, rax);
+        e_.jcc(J::kNE, leave);
+        e_.bind(again);
+        e_.alu_imm_mem_w(true, J::aSub, Mem{r13, kFrameLeft}, n_);
+        e_.alu_imm_mem_w(true, J::aAdd, Mem{r13, kFrameDone}, n_);
+        e_.jmp(body_);
+        e_.bind(leave);
+        e_.mov_store_w(true, field(o_.rip), r12);
+        e_.mov_imm(rax, n_);
+        e_.jmp(out_);
+    }
+
     Offsets o_;
     const Insn* in_;
     unsigned n_;
@@ -855,7 +934,8 @@ private:
     std::vector<Plan> plans_;
     std::vector<unsigned> next_;  // offset of the instruction after i from the block's start
     J::Emitter e_;
-    J::Emitter::Label out_ = 0;
+    J::Emitter::Label out_ = 0, body_ = 0;
+    bool loop_ = false;
     std::vector<Slow> slow_;
     std::vector<std::pair<J::Emitter::Label, unsigned>> exits_;
 };
@@ -876,6 +956,7 @@ JitFn jit_compile(Cpu& c, jit::CodeBuffer& code, const Insn* insns, unsigned cou
     if (mode == 0 || count == 0) return nullptr;
     Compiler compiler(c, insns, count, mode == 2);
     const std::vector<std::uint8_t>& bytes = compiler.compile();
+    if (bytes.empty()) return nullptr;
     return reinterpret_cast<JitFn>(code.add(bytes.data(), bytes.size()));
 }
 

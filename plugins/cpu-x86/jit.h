@@ -28,16 +28,21 @@ namespace emu::x86 {
 class Cpu;
 struct Insn;
 
-// Filled by compiled code before every call out: the block index of the instruction making
-// it and the RSP that instruction started with.
+// Between run_block and compiled code. Filled by compiled code before every call out: the
+// block index of the instruction making it and the RSP that instruction started with.
+// A block that jumps back to its own start (a loop) runs again inside the compiled code while
+// run_block would let it: budget left for a whole further run, no event posted, no interrupt
+// deliverable; it then counts its finished runs in done and takes them from left.
 struct JitFrame {
     std::uint64_t rsp = 0;
+    std::uint64_t left = 0;  // in: the instruction budget left
+    std::uint64_t done = 0;  // out: instructions of the block's finished runs before the last
     std::uint32_t index = 0;
 };
 
 // Runs a whole block (rip = the block's first instruction on entry) and returns the number of
-// instructions completed: the block's count, or fewer when one left it early (a jump taken by
-// a handler, exec_break) with rip already at the next instruction to run.
+// instructions of its last run completed: the block's count, or fewer when one left it early
+// (a jump taken by a handler, exec_break) with rip already at the next instruction to run.
 using JitFn = std::uint32_t (*)(Cpu* cpu, JitFrame* frame);
 
 // Executions of a block before it is compiled (code that runs a few times is not worth it).
