@@ -207,6 +207,45 @@ Block* build_block(Cpu& c, InsnCache& cache, const std::uint8_t* host, std::uint
 
 }  // namespace
 
+std::uintptr_t jit_chain(Cpu* cpu, JitFrame* frame, std::uint32_t completed) {
+    Cpu& c = *cpu;
+    // What run_block checks after a block, then before the next one.
+    if (c.exec_break || c.interrupt_shadow || c.halted || c.shutdown || (c.eflags_ & kTF) ||
+        c.nmi_blocked != frame->nmi_was_blocked || c.async_events.load(std::memory_order_relaxed))
+        return 0;
+    if ((c.eflags_ & kIF) && c.interrupt_source && c.interrupt_source->interrupt_pending()) return 0;
+    const bool c32 = c.code32(), c64 = c.code64();
+    const unsigned mode = c64 ? 2 : c32;
+    const std::uint8_t* host = c64 ? code_window64(c, c.rip) : code_window(c, static_cast<std::uint32_t>(c.rip), c32);
+    if (!host || mode == 0) return 0;
+    const auto h = reinterpret_cast<std::uintptr_t>(host);
+    const std::uint64_t key = h * 4 + mode;
+    auto* prev = static_cast<Block*>(frame->block);
+    Block* b = nullptr;
+    if (prev->next_key[0] == key) {
+        b = prev->next[0];
+    } else if (prev->next_key[1] == key) {
+        b = prev->next[1];
+    } else {
+        InsnCache& cache = *c.insn_cache;
+        const InsnCache::Slot& slot = cache.slots[InsnCache::index(h)];
+        if (slot.key != key) return 0;
+        b = slot.block;
+        prev->next_key[1] = prev->next_key[0];
+        prev->next[1] = prev->next[0];
+        prev->next_key[0] = key;
+        prev->next[0] = b;
+    }
+    if (!b->jit || frame->left - completed < b->count || !same_bytes(b->bytes(), host, b->nbytes)) return 0;
+    frame->done += completed;
+    frame->left -= completed;
+    frame->block = b;
+    frame->insns = b->insns();
+    frame->entry_rip = c.rip;
+    c.exec_page = reinterpret_cast<const std::uint8_t*>(h & ~std::uintptr_t{0xFFF});
+    return reinterpret_cast<std::uintptr_t>(b->jit) + kJitChainEntry;
+}
+
 std::uint64_t Cpu::run_block(std::uint64_t budget, std::uint64_t& start_rip, std::uint64_t& start_rsp) {
     if (!insn_cache) [[unlikely]] {
         insn_cache = std::make_shared<InsnCache>();
@@ -287,18 +326,23 @@ std::uint64_t Cpu::run_block(std::uint64_t budget, std::uint64_t& start_rip, std
             // it completed.
             JitFrame frame;
             frame.left = left;
+            frame.nmi_was_blocked = nmi_was_blocked;
+            frame.block = b;
+            frame.insns = insns;
+            frame.entry_rip = start_rip;
             try {
                 i = b->jit(this, &frame);
                 i += frame.done;
             } catch (...) {
                 instructions += frame.done + frame.index;
                 exec_page = nullptr;
-                std::uint64_t at = start_rip;
-                for (unsigned k = 0; k < frame.index; ++k) at += insns[k].len;
+                std::uint64_t at = frame.entry_rip;
+                for (unsigned k = 0; k < frame.index; ++k) at += frame.insns[k].len;
                 start_rip = at & ip_mask;
                 start_rsp = frame.rsp;
                 throw;
             }
+            b = static_cast<Block*>(frame.block);  // the block that ran last (chaining)
         } else {
             // The fault rule needs each instruction's starting RIP and RSP: kept in registers
             // here (the next RIP, from which the start follows, and RSP) and handed out only on

@@ -162,6 +162,10 @@ public:
         e_.push(J::r15);
         e_.mov64(rbx, J::rdi);
         e_.mov64(r13, J::rsi);
+        if (e_.size() != kJitChainEntry) {  // chained jumps enter here (jit.h)
+            e_.bytes().clear();
+            return e_.bytes();
+        }
         e_.mov_load_w(true, r12, field(o_.rip));
         e_.alu_rr_w(false, J::aXor, rax, rax);
         e_.cmp_mem_imm8(field(o_.cpl), 3);
@@ -169,12 +173,27 @@ public:
         e_.imul_imm(rax, rax, static_cast<std::uint32_t>(kTlbUserStride));
         e_.lea_w(true, r14, Mem{rbx, o_.tlb, rax, 0});
         out_ = e_.new_label();
+        chain_ = e_.new_label();
         body_ = e_.new_label();
         e_.bind(body_);
         for (unsigned i = 0; i < n_; ++i) instruction(i);
         // Ran to the end (the last instruction was inlined and not a jump).
         set_rip(n_ - 1);
-        e_.mov_imm(rax, n_);
+        leave_chaining();
+        // Block exits that may go on into the next compiled block (edx = instructions done):
+        // jit_chain says where, or 0 (then return to run_block).
+        e_.bind(chain_);
+        const J::Emitter::Label no_chain = e_.new_label();
+        e_.mov_rr_w(false, J::r15, rdx);
+        e_.mov64(rdi, rbx);
+        e_.mov64(rsi, r13);
+        e_.mov_imm64(rax, reinterpret_cast<std::uint64_t>(&jit_chain));
+        e_.call(rax);
+        e_.test_rr_w(true, rax, rax);
+        e_.jcc(J::kE, no_chain);
+        e_.jmp(rax);
+        e_.bind(no_chain);
+        e_.mov_rr_w(false, rax, J::r15);
         e_.bind(out_);
         e_.pop(J::r15);
         e_.pop(r14);
@@ -873,8 +892,7 @@ private:
         if (p.kind == Kind::Jcc) {
             e_.jcc(condition(p.op), taken);
             set_rip(i);
-            e_.mov_imm(rax, n_);
-            e_.jmp(out_);
+            leave_chaining();
         }
         e_.bind(taken);
         if (loop_) {
@@ -897,8 +915,13 @@ private:
         }
         e_.jcc(long_ ? J::kNE : J::kA, slow);
         e_.mov_store_w(true, field(o_.rip), rax);
-        e_.mov_imm(rax, n_);
-        e_.jmp(out_);
+        leave_chaining();
+    }
+
+    // The whole block ran and rip is set: go on into the next block if jit_chain allows.
+    void leave_chaining() {
+        e_.mov_imm(rdx, n_);
+        e_.jmp(chain_);
     }
 
     // The jump back of a loop (the block's start is inside CS's limit, canonical: no checks):
@@ -923,7 +946,7 @@ private:
         e_.jmp(body_);
         e_.bind(leave);
         e_.mov_store_w(true, field(o_.rip), r12);
-        e_.mov_imm(rax, n_);
+        e_.mov_imm(rax, n_);  // not chained: whatever stopped the loop is run_block's to see
         e_.jmp(out_);
     }
 
@@ -934,7 +957,7 @@ private:
     std::vector<Plan> plans_;
     std::vector<unsigned> next_;  // offset of the instruction after i from the block's start
     J::Emitter e_;
-    J::Emitter::Label out_ = 0, body_ = 0;
+    J::Emitter::Label out_ = 0, chain_ = 0, body_ = 0;
     bool loop_ = false;
     std::vector<Slow> slow_;
     std::vector<std::pair<J::Emitter::Label, unsigned>> exits_;

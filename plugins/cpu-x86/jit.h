@@ -33,17 +33,34 @@ struct Insn;
 // A block that jumps back to its own start (a loop) runs again inside the compiled code while
 // run_block would let it: budget left for a whole further run, no event posted, no interrupt
 // deliverable; it then counts its finished runs in done and takes them from left.
+//
+// Chaining: a block that ran to its end through inlined code (a jump, a fall-through) asks
+// jit_chain() for the next block; when run_block would run it next with nothing to do in
+// between and it is compiled, the code jumps into it (same frame). The frame then names the
+// block running (block, insns, entry_rip: for the fault rule) and done counts the
+// instructions of the blocks (and loop runs) finished before it.
 struct JitFrame {
     std::uint64_t rsp = 0;
-    std::uint64_t left = 0;  // in: the instruction budget left
-    std::uint64_t done = 0;  // out: instructions of the block's finished runs before the last
+    std::uint64_t left = 0;  // in: the instruction budget left; taken down by finished runs
+    std::uint64_t done = 0;  // out: instructions of the finished runs before the running one
     std::uint32_t index = 0;
+    bool nmi_was_blocked = false;  // in: Cpu::nmi_blocked when run_block started
+    void* block = nullptr;         // the running block (exec.cpp's Block)
+    const Insn* insns = nullptr;   // its instructions
+    std::uint64_t entry_rip = 0;   // and the RIP of its first one
 };
 
 // Runs a whole block (rip = the block's first instruction on entry) and returns the number of
 // instructions of its last run completed: the block's count, or fewer when one left it early
 // (a jump taken by a handler, exec_break) with rip already at the next instruction to run.
 using JitFn = std::uint32_t (*)(Cpu* cpu, JitFrame* frame);
+
+// Where compiled code goes after a block that ran whole (edx: its instruction count, rip set):
+// the entry of the next block's code (kJitChainEntry bytes in), or 0 to return to run_block
+// (exec.cpp: the same checks and lookup as run_block's loop, without decoding anything).
+std::uintptr_t jit_chain(Cpu* cpu, JitFrame* frame, std::uint32_t completed);
+// Size of the prologue part only a call from run_block needs (pushes, frame registers).
+constexpr std::size_t kJitChainEntry = 15;
 
 // Executions of a block before it is compiled (code that runs a few times is not worth it).
 constexpr std::uint32_t kJitThreshold = 8;
