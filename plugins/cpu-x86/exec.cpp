@@ -70,6 +70,7 @@ struct InsnCache {
     std::uint64_t flushes = 0;
     // The compiled code of the blocks (null: no JIT); starts over with them.
     std::unique_ptr<jit::CodeBuffer> code;
+    bool code_full = false;  // the arena ran out: start over at the next block boundary
 
     static unsigned index(std::uintptr_t host) { return static_cast<unsigned>((host ^ (host >> 15)) & (kSlots - 1)); }
 
@@ -91,6 +92,7 @@ struct InsnCache {
     void flush() {
         ++flushes;
         if (code) code->reset();  // compiled code points into the blocks just freed
+        code_full = false;
         for (Slot& s : slots) s = Slot{};
         chunk = 0;
         used = 0;
@@ -267,6 +269,10 @@ std::uint64_t Cpu::run_block(std::uint64_t budget, std::uint64_t& start_rip, std
     // Blocks follow each other here while nothing needs run()'s attention; the checks between
     // them are those run() makes before an instruction.
     for (;;) {
+        if (cache.code_full) [[unlikely]] {  // no compiled code runs here: start over
+            cache.flush();
+            prev = nullptr;
+        }
         // mode: 1 = 32-bit code, 2 = 64-bit code (CS.L and CS.D are never both set), 0 = 16-bit.
         const bool c32 = code32(), c64 = code64();
         const unsigned mode = c64 ? 2 : c32;
@@ -318,8 +324,10 @@ std::uint64_t Cpu::run_block(std::uint64_t budget, std::uint64_t& start_rip, std
         exec_page = reinterpret_cast<const std::uint8_t*>(h & ~std::uintptr_t{0xFFF});
         exec_break = false;
         std::uint64_t i = 0;
-        if (!b->jit && n == b->count && ++b->runs == jit_threshold && cache.code && mode != 0) [[unlikely]]
+        if (!b->jit && n == b->count && ++b->runs == jit_threshold && cache.code && mode != 0) [[unlikely]] {
             b->jit = jit_compile(*this, *cache.code, insns, b->count, mode);
+            if (cache.code->available() < kJitArenaReserve) cache.code_full = true;
+        }
         if (b->jit && n == b->count) {
             // Compiled code runs the block (or leaves it early with rip set, as the loop below
             // would); on a fault it has said which instruction (JitFrame), and the ones before

@@ -64,9 +64,11 @@ constexpr std::size_t kJitChainEntry = 15;
 
 // Executions of a block before it is compiled (code that runs a few times is not worth it).
 constexpr std::uint32_t kJitThreshold = 8;
-// Code arena per CPU (address space reserved, backed as used); when it is full, blocks stay
-// interpreted until the block cache next starts over.
+// Code arena per CPU (address space reserved, backed as used).
 constexpr std::size_t kJitArenaBytes = 64u << 20;
+// Below this much room left, the block cache starts over (with the arena) at the next block
+// boundary (more than any one block's code).
+constexpr std::size_t kJitArenaReserve = 256u << 10;
 
 // A code arena with the unwind information compiled frames need (null if the host has no JIT).
 jit::CodeBuffer* jit_new_arena();

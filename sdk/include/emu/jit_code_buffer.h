@@ -58,6 +58,7 @@ public:
         return base_ + start;
     }
     void reset() { used_ = 0; }
+    std::size_t available() const { return capacity_ - used_; }
 
     // Describes every frame in the arena to the unwinder: the code was entered by a call and
     // then pushed `pushed` (DWARF register numbers: rbx 3, rbp 6, r12-r15 12-15), in order,
