@@ -57,6 +57,10 @@ struct Fault {
     std::uint32_t error;
 };
 
+// A LOCKed read-modify-write found its memory operand changed by another CPU between its read
+// and its write (Cpu::locked_store): h_locked puts the registers back and runs it again.
+struct LockedRetry {};
+
 enum Seg : std::uint8_t { ES = 0, CS = 1, SS = 2, DS = 3, FS = 4, GS = 5 };
 
 // A segment register's hidden part (its descriptor cache). attr holds descriptor bits 40-47 in
@@ -220,6 +224,26 @@ public:
     // through the walker; RAM through a host pointer, else the address space.
     std::uint64_t read_physical(std::uint64_t pa, unsigned size);
     void write_physical(std::uint64_t pa, std::uint64_t value, unsigned size);
+    // Replace the value expected at pa with desired atomically (a page-table entry's A/D bits,
+    // as the page walker sets them: another CPU may change the entry meanwhile). False: the
+    // entry is no longer expected (nothing written). Not RAM: a plain write.
+    bool cas_physical(std::uint64_t pa, std::uint64_t expected, std::uint64_t desired, unsigned size);
+
+    // LOCKed read-modify-writes (exec_locked.cpp) against other vCPU threads' plain stores:
+    // while lock_active, the first load from RAM records its host address and value, and a
+    // store to that address is a compare-and-swap from the recorded value, throwing
+    // LockedRetry when another CPU stored in between. The memory paths call these (decode.h,
+    // memory.cpp); MMIO and page-crossing operands stay non-atomic (devices are under the big
+    // lock).
+    bool lock_active = false;
+    std::uint8_t lock_size = 0;
+    std::uint8_t* lock_host = nullptr;
+    std::uint64_t lock_old = 0;
+    std::uint64_t locked_load(const std::uint8_t* p, unsigned size);
+    void locked_store(std::uint8_t* p, unsigned size, std::uint64_t value);
+    // The host address of a locked operand that is RAM inside one page, after the checks and
+    // page walk of a write (faults as a write would); null otherwise.
+    std::uint8_t* locked_host(Seg s, std::uint64_t offset, unsigned size);
     // Translate a linear address for an access (TLB, else a page walk that fills it); raises
     // #PF with CR2 set. user: the access is made at CPL 3 (and not an implicit supervisor one).
     std::uint64_t translate(std::uint64_t linear, Access access, bool user);

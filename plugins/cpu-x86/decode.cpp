@@ -444,7 +444,11 @@ void decode(Cpu& c, Insn& d) {
     if (d.lock && (!info.lockable || d.mod == 3 || !lock_allowed(opcode, (d.modrm >> 3) & 7u))) c.raise(vec::UD);
     d.seq = info.sequential || d.handler == h_movsxd;
     if (Handler h = specialize(d, mode64)) d.handler = h;
+    // LOCK, and XCHG with memory (locked without the prefix): atomic against other vCPUs.
+    if (d.lock || ((opcode == 0x86 || opcode == 0x87) && d.mod != 3)) d.handler = h_locked;
 }
+
+Handler base_handler(unsigned opcode) { return kMap[opcode].handler; }
 
 void h_ud(Cpu& c, const Insn&) { c.raise(vec::UD); }
 void h_ud2(Cpu& c, const Insn&) { c.raise(vec::UD); }

@@ -63,6 +63,11 @@ inline std::uint64_t imm_s(const Insn& d) {
 // Decode the instruction at CS:rip (raises #UD/#GP(0) for bad encodings, #PF/#GP on fetch).
 void decode(Cpu& cpu, Insn& insn);
 
+// The handler of an opcode (0x00-0x1FF) before specialisation (exec_locked.cpp's h_locked runs it).
+Handler base_handler(unsigned opcode);
+// LOCKed instructions and XCHG with memory (exec_locked.cpp).
+void h_locked(Cpu& c, const Insn& d);
+
 // A specialised handler for the decoded instruction's form (exec_fast.cpp), or null; decode()
 // installs it (and may rearrange reg/rm). mode64: the instruction was decoded in 64-bit mode.
 Handler specialize(Insn& d, bool mode64);
@@ -190,6 +195,10 @@ template <bool Long>
 }
 
 [[gnu::always_inline]] inline void store_host(Cpu& c, std::uint8_t* p, unsigned size, std::uint64_t v) {
+    if (c.lock_active) [[unlikely]] {
+        c.locked_store(p, size, v);
+        return;
+    }
     c.note_store(p);
     if (size == 4) { const auto w = static_cast<std::uint32_t>(v); __builtin_memcpy(p, &w, 4); }
     else if (size == 8) __builtin_memcpy(p, &v, 8);
@@ -199,7 +208,7 @@ template <bool Long>
 
 [[gnu::always_inline]] inline std::uint64_t mem_read(Cpu& c, Seg s, std::uint64_t off, unsigned size) {
     if (const std::uint8_t* p = fast_host(c, s, off, size, false)) [[likely]]
-        return load_host(p, size);
+        return c.lock_active ? c.locked_load(p, size) : load_host(p, size);
     return c.read(s, off, size);
 }
 
@@ -215,7 +224,7 @@ template <bool Long>
 template <bool Long>
 [[gnu::always_inline]] inline std::uint64_t mem_read_m(Cpu& c, Seg s, std::uint64_t off, unsigned size) {
     if (const std::uint8_t* p = fast_host_m<Long>(c, s, off, size, false)) [[likely]]
-        return load_host(p, size);
+        return c.lock_active ? c.locked_load(p, size) : load_host(p, size);
     return c.read(s, off, size);
 }
 

@@ -25,6 +25,7 @@ std::uint64_t page_read(Cpu& c, std::uint64_t linear, unsigned size, unsigned us
     const unsigned offset = linear & 0xFFF;
     std::uint64_t value = 0;
     if (e.host) {
+        if (c.lock_active && (size == 1 || size == 2 || size == 4 || size == 8)) return c.locked_load(e.host + offset, size);
         std::memcpy(&value, e.host + offset, size);
         return value;
     }
@@ -47,6 +48,10 @@ void page_write(Cpu& c, std::uint64_t linear, unsigned size, std::uint64_t value
     TlbEntry& e = c.tlb_lookup(linear, Access::Write, user);
     const unsigned offset = linear & 0xFFF;
     if (e.host) {
+        if (c.lock_active && (size == 1 || size == 2 || size == 4 || size == 8)) {
+            c.locked_store(e.host + offset, size, value);
+            return;
+        }
         c.note_store(e.host + offset);
         std::memcpy(e.host + offset, &value, size);
         return;
@@ -111,7 +116,7 @@ inline std::uint64_t linear_read(Cpu& c, std::uint64_t linear, unsigned size, un
     if ((linear & 0xFFF) + size <= 0x1000) {
         const TlbEntry& e = c.tlb.entry(user, kRead, linear);
         if (e.tag == (linear & ~0xFFFull) && e.host) [[likely]]
-            return load(e.host + (linear & 0xFFF), size);
+            return c.lock_active ? c.locked_load(e.host + (linear & 0xFFF), size) : load(e.host + (linear & 0xFFF), size);
     }
     return read_slow(c, linear, size, user);
 }
@@ -120,6 +125,10 @@ inline void linear_write(Cpu& c, std::uint64_t linear, unsigned size, std::uint6
     if ((linear & 0xFFF) + size <= 0x1000) {
         const TlbEntry& e = c.tlb.entry(user, kWrite, linear);
         if (e.tag == (linear & ~0xFFFull) && e.host) [[likely]] {
+            if (c.lock_active) [[unlikely]] {
+                c.locked_store(e.host + (linear & 0xFFF), size, value);
+                return;
+            }
             c.note_store(e.host + (linear & 0xFFF));
             store(e.host + (linear & 0xFFF), size, value);
             return;
@@ -305,6 +314,72 @@ void Cpu::write_physical(std::uint64_t pa, std::uint64_t value, unsigned size) {
     }
     exec_break = true;
     memory.write_value(pa, size, value);
+}
+
+std::uint64_t Cpu::locked_load(const std::uint8_t* p, unsigned size) {
+    std::uint64_t v;
+    switch (size) {
+    case 1: v = __atomic_load_n(p, __ATOMIC_ACQUIRE); break;
+    case 2: v = __atomic_load_n(reinterpret_cast<const std::uint16_t*>(p), __ATOMIC_ACQUIRE); break;
+    case 4: v = __atomic_load_n(reinterpret_cast<const std::uint32_t*>(p), __ATOMIC_ACQUIRE); break;
+    default: v = __atomic_load_n(reinterpret_cast<const std::uint64_t*>(p), __ATOMIC_ACQUIRE); break;
+    }
+    if (!lock_host) {
+        lock_host = const_cast<std::uint8_t*>(p);
+        lock_size = static_cast<std::uint8_t>(size);
+        lock_old = v;
+    }
+    return v;
+}
+
+namespace {
+template <typename T>
+bool cas(std::uint8_t* p, std::uint64_t expected, std::uint64_t desired) {
+    auto e = static_cast<T>(expected);
+    return __atomic_compare_exchange_n(reinterpret_cast<T*>(p), &e, static_cast<T>(desired), false, __ATOMIC_SEQ_CST,
+                                       __ATOMIC_SEQ_CST);
+}
+}  // namespace
+
+void Cpu::locked_store(std::uint8_t* p, unsigned size, std::uint64_t value) {
+    note_store(p);
+    if (p == lock_host && size == lock_size) {
+        bool ok;
+        switch (size) {
+        case 1: ok = cas<std::uint8_t>(p, lock_old, value); break;
+        case 2: ok = cas<std::uint16_t>(p, lock_old, value); break;
+        case 4: ok = cas<std::uint32_t>(p, lock_old, value); break;
+        default: ok = cas<std::uint64_t>(p, lock_old, value); break;
+        }
+        if (!ok) throw LockedRetry{};
+        lock_host = nullptr;  // done: a later store (none in practice) is plain
+        return;
+    }
+    store(p, size, value);
+}
+
+std::uint8_t* Cpu::locked_host(Seg s, std::uint64_t offset, unsigned size) {
+    const std::uint64_t linear = segment_linear(*this, s, offset, size, Access::Write);
+    check_alignment(*this, linear, size);
+    if ((linear & 0xFFF) + size > 0x1000) return nullptr;
+    TlbEntry& e = tlb_lookup(linear, Access::Write, cpl == 3);
+    if (!e.host) return nullptr;
+    note_store(e.host + (linear & 0xFFF));
+    return e.host + (linear & 0xFFF);
+}
+
+bool Cpu::cas_physical(std::uint64_t pa, std::uint64_t expected, std::uint64_t desired, unsigned size) {
+    if (std::uint8_t* host = phys_host(*this, pa, size)) {
+        note_store(host);
+        if (size == 8)
+            return __atomic_compare_exchange_n(reinterpret_cast<std::uint64_t*>(host), &expected, desired, false,
+                                               __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+        auto e32 = static_cast<std::uint32_t>(expected);
+        return __atomic_compare_exchange_n(reinterpret_cast<std::uint32_t*>(host), &e32, static_cast<std::uint32_t>(desired),
+                                           false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    }
+    write_physical(pa, desired, size);
+    return true;
 }
 
 void Cpu::sync_memory_generation() {

@@ -145,7 +145,10 @@ bool page_walk(Cpu& c, std::uint64_t linear, Access access, bool user, bool upda
         for (unsigned i = 0; i < levels; ++i) {
             std::uint64_t v = values[i] | kA;
             if (i == levels - 1 && write) v |= kD;  // dirty only in the entry mapping the page
-            if (v != values[i]) c.write_physical(entries[i], v, width);
+            // Atomically, as the hardware does: another CPU may have changed the entry since
+            // it was read (unmapped it, say); then walk again.
+            if (v != values[i] && !c.cas_physical(entries[i], values[i], v, width))
+                return page_walk(c, linear, access, user, update, out, error);
         }
     }
     const std::uint64_t leaf = values[levels - 1];

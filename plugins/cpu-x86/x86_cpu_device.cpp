@@ -2,7 +2,6 @@
 #include "x86_cpu_device.h"
 
 #include <algorithm>
-#include <condition_variable>
 #include <cstdio>
 #include <memory>
 #include <mutex>
@@ -58,43 +57,7 @@ void X86SoftCpu::reset() {
     place_apic(core_->apic_base());
 }
 
-// With several CPUs, one executes at a time, in slices taken in turn (as QEMU's round-robin
-// TCG did): the interpreter's locked read-modify-writes are not yet atomic against another
-// thread's plain stores (a spinlock's release could be lost), and taking turns makes every
-// guest memory access sequentially consistent. Fair (a ticket per slice), so a CPU spinning on
-// a lock lets the holder run within one slice. Slices vary in length: a CPU that releases a lock
-// and takes it again a few instructions later (SeaBIOS's AP start-up loop does) would otherwise
-// always be preempted at the same point of its loop, and the waiting CPU might never see the
-// lock free.
 namespace {
-constexpr std::uint64_t kSmpSliceMin = 1000, kSmpSliceMax = 20000;  // instructions per turn (< 1 ms)
-
-class TurnLock {
-public:
-    void lock() {
-        std::unique_lock guard(mutex_);
-        const std::uint64_t ticket = next_++;
-        turn_.wait(guard, [&] { return serving_ == ticket; });
-    }
-    void unlock() {
-        {
-            std::lock_guard guard(mutex_);
-            ++serving_;
-        }
-        turn_.notify_all();
-    }
-
-private:
-    std::mutex mutex_;
-    std::condition_variable turn_;
-    std::uint64_t next_ = 0, serving_ = 0;
-};
-
-TurnLock& turn_lock() {
-    static TurnLock lock;  // one machine per process
-    return lock;
-}
-
 SoftwareCpu::ExecResult exec_result(StopReason reason) {
     switch (reason) {
     case StopReason::Halted:
@@ -110,19 +73,10 @@ SoftwareCpu::ExecResult exec_result(StopReason reason) {
 
 SoftwareCpu::ExecResult X86SoftCpu::execute(std::uint64_t budget) {
     if (gdb_single_step_ || !gdb_breakpoints_.empty()) return execute_for_debugger(budget);
-    if (!take_turns_) return exec_result(core_->run(budget));
-    TurnLock& turns = turn_lock();
-    while (budget > 0) {
-        slice_seed_ = slice_seed_ * 6364136223846793005ull + 1442695040888963407ull;
-        const std::uint64_t length = kSmpSliceMin + (slice_seed_ >> 33) % (kSmpSliceMax - kSmpSliceMin);
-        const std::uint64_t slice = std::min(budget, length);
-        turns.lock();
-        const StopReason reason = core_->run(slice);
-        turns.unlock();
-        if (reason != StopReason::Budget) return exec_result(reason);
-        budget -= slice;
-    }
-    return ExecResult::Budget;
+    // With -smp N every CPU runs on its own thread at the same time: LOCKed instructions are
+    // atomic against the others' plain stores (exec_locked.cpp), page-table A/D updates are
+    // compare-and-swaps, and x86's memory ordering is the host's.
+    return exec_result(core_->run(budget));
 }
 
 void X86SoftCpu::do_realize() {
@@ -157,7 +111,6 @@ void X86SoftCpu::do_realize() {
         place_apic(value);
     };
     core_ = std::make_unique<X86Core>(*space_, pc->io_space(), std::move(config));
-    take_turns_ = pc->config().smp_cpus > 1;
     apic_ = std::make_unique<LocalApic>(*loop_, index(), *core_, [this] { kick(); });
     core_->set_interrupt_source(apic_.get());
     setup_trace(pc->config());

@@ -93,8 +93,6 @@ private:
     std::unique_ptr<X86Core> core_;
     std::unique_ptr<LocalApic> apic_;
     bool apic_mapped_ = false;
-    bool take_turns_ = false;  // -smp > 1: CPUs execute one at a time (x86_cpu_device.cpp)
-    std::uint64_t slice_seed_ = 0x9E3779B97F4A7C15ull;  // varies the length of those turns
 
     // Debugger state (gdb.cpp); changed only while the vCPU is paused.
     std::vector<std::uint64_t> gdb_breakpoints_;  // linear addresses, also given to the core

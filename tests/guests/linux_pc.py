@@ -11,6 +11,7 @@ the skip's reason).
 Usage: linux_pc.py EMU [--machine pc|q35] [--accel kvm|tcg] [--smp N] [--memory MiB] [--arch amd64|i386] [--reboot]
 """
 import argparse
+import hashlib
 import os
 import re
 import sys
@@ -33,6 +34,24 @@ def check_memory(console, memory_mib):
     if not memory_mib * 3 // 4 <= total_mib <= memory_mib:
         raise GuestError(f"MemTotal {total_mib} MiB with -m {memory_mib}")
     print(f"  MemTotal {total_mib} MiB of -m {memory_mib}")
+
+
+def check_smp_work(console, cpus):
+    """Work on every CPU at once: as many pipelines as CPUs (plus one) hash 16 MiB from
+    /dev/zero each, so processes migrate, pipes wake readers on other CPUs and the kernel's
+    locks are contended. Every hash must be right (a lost update shows as a hang or a wrong sum)."""
+    expected = hashlib.md5(bytes(16 << 20)).hexdigest()
+    jobs = cpus + 1
+    console.send(f"for i in {' '.join(str(i) for i in range(jobs))}; do (dd if=/dev/zero bs=65536 count=256 2>/dev/null | md5sum) & done; "
+                 "wait; echo smp-work-$((6*7))\n")  # the echoed line does not show the marker
+    console.expect("\n", 10)  # the echoed command line
+    at, start = console.consumed, console.elapsed()
+    took = console.expect("smp-work-42", 180) - start
+    console.expect("guest# ", 10)
+    sums = re.findall(rb"\b([0-9a-f]{32})\b", console.buffer[at:console.consumed])
+    if len(sums) != jobs or any(s.decode() != expected for s in sums):
+        raise GuestError(f"{jobs} parallel md5sums of 16 MiB of zeros: got {sums}\n{console.tail()}")
+    print(f"  {jobs} parallel pipelines on {cpus} cpu(s): md5 right, {took:.1f}s")
 
 
 def main():
@@ -69,6 +88,8 @@ def main():
             print(f"boot {boot + 1}: init reached after {reached:.1f}s, {args.smp} cpu(s) in /proc/cpuinfo")
             console.expect("guest# ", 30)
             check_memory(console, args.memory)
+            if args.smp > 1 and boot == 0:
+                check_smp_work(console, args.smp)
             if boot + 1 < boots:
                 console.send("reboot -f\n")
         console.send("poweroff -f\n")
