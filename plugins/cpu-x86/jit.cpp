@@ -101,6 +101,10 @@ enum class Kind : std::uint8_t {
     Setcc,       // 0F 90-9F, register form
     Shift,       // C1/D1 ROL ROR SHL SHR SAR, register form, count != 0
     Imul,        // 0F AF
+    Push,        // 50-57 (register)
+    Pop,         // 58-5F (register)
+    CallRel,     // E8 (the block's last instruction)
+    Ret,         // C3 (the block's last instruction)
     Jcc,         // 70-7F, 0F 80-8F
     Jmp,         // E9, EB
 };
@@ -427,6 +431,26 @@ private:
             return p;
         }
         const bool near_size = long_ ? d.op64 : d.op32;
+        // Stack operations of the mode's natural size (64-bit mode: 8 bytes; else 4 with a
+        // 32-bit stack, which the code checks at run time).
+        if (op >= 0x50 && op <= 0x5F && near_size && !d.lock) {
+            p.kind = op < 0x58 ? Kind::Push : Kind::Pop;
+            p.size = long_ ? 8 : 4;
+            p.dst = d.rm;
+            p.mem = true;  // through the TLB (slow path: the handler)
+            p.write = op < 0x58;
+            return p;
+        }
+        if (op == 0xE8 && near_size && i + 1 == n_) {
+            p.kind = Kind::CallRel;
+            p.size = long_ ? 8 : 4;
+            return p;
+        }
+        if (op == 0xC3 && near_size && i + 1 == n_) {
+            p.kind = Kind::Ret;
+            p.size = long_ ? 8 : 4;
+            return p;
+        }
         if (((op >= 0x70 && op <= 0x7F) || (op >= 0x180 && op <= 0x18F)) && near_size && i + 1 == n_) {
             p.kind = Kind::Jcc;
             p.op = op & 0xF;
@@ -448,7 +472,8 @@ private:
         std::uint32_t live = kArithFlags;  // at the block's end
         for (unsigned i = n_; i-- > 0;) {
             Plan& p = plans_[i];
-            const bool calls_out = p.kind == Kind::Call || p.mem || p.kind == Kind::Jcc || p.kind == Kind::Jmp;
+            const bool calls_out = p.kind == Kind::Call || p.mem || p.kind == Kind::Jcc || p.kind == Kind::Jmp ||
+                                   p.kind == Kind::CallRel || p.kind == Kind::Ret;
             p.capture = p.writes & live;
             live = calls_out ? kArithFlags : ((live & ~p.writes) | p.reads);
         }
@@ -469,13 +494,14 @@ private:
             return;
         }
         J::Emitter::Label slow = 0, resume = 0;
-        const bool has_slow = p.mem || p.kind == Kind::Jcc || p.kind == Kind::Jmp;
+        const bool stack = p.kind == Kind::Push || p.kind == Kind::Pop || p.kind == Kind::CallRel || p.kind == Kind::Ret;
+        const bool has_slow = p.mem || p.kind == Kind::Jcc || p.kind == Kind::Jmp || stack;
         if (has_slow) {
             slow = e_.new_label();
             resume = e_.new_label();
             slow_.push_back({slow, resume, i});
         }
-        if (p.mem) address(in_[i], i, p.kind == Kind::Movx ? p.src_size : p.size, p.write, slow);
+        if (p.mem && !stack) address(in_[i], i, p.kind == Kind::Movx ? p.src_size : p.size, p.write, slow);
         switch (p.kind) {
         case Kind::Alu: alu(in_[i], p); break;
         case Kind::Test: test(in_[i], p); break;
@@ -489,6 +515,10 @@ private:
         case Kind::Setcc: setcc(in_[i], p); break;
         case Kind::Shift: shift(p); break;
         case Kind::Imul: imul(p); break;
+        case Kind::Push: push(p, slow); break;
+        case Kind::Pop: pop(p, slow); break;
+        case Kind::CallRel: call_rel(in_[i], i, p, slow); break;
+        case Kind::Ret: ret(p, slow); break;
         case Kind::Jcc:
         case Kind::Jmp: jump(in_[i], i, p, slow); break;
         case Kind::Call: break;
@@ -622,19 +652,27 @@ private:
     // fast_host_m (decode.h). Clobbers rax, rcx, rsi.
     void address(const Insn& d, unsigned i, unsigned size, bool write, J::Emitter::Label slow) {
         effective_address(d, i, rax);
+        translate(d.seg, size, write, false, slow);
+    }
+
+    // The host address of segment seg's offset rax into rdx, or a jump to slow. stack: an
+    // access through SS:ESP, whose fast path also needs a 32-bit stack (SS.B) outside 64-bit
+    // mode. Clobbers rax, rcx, rsi.
+    void translate(unsigned seg, unsigned size, bool write, bool stack, J::Emitter::Label slow) {
         if (!long_) {
-            const std::uint32_t want = write ? 0x92u : 0x90u;
-            e_.movzx16_w(false, rcx, seg_field(d.seg, kSegAttr));
-            e_.alu_imm_rw(false, J::aAnd, rcx, kFastSegMask | (write ? 0x02u : 0u));
+            const std::uint32_t big = stack ? 0x400u : 0u;
+            const std::uint32_t want = (write ? 0x92u : 0x90u) | big;
+            e_.movzx16_w(false, rcx, seg_field(seg, kSegAttr));
+            e_.alu_imm_rw(false, J::aAnd, rcx, kFastSegMask | (write ? 0x02u : 0u) | big);
             e_.alu_imm_rw(false, J::aCmp, rcx, want);
             e_.jcc(J::kNE, slow);
             e_.lea_w(true, rcx, Mem{rax, static_cast<std::int32_t>(size - 1)});
-            e_.mov_load_w(false, rsi, seg_field(d.seg, kSegLimit));
+            e_.mov_load_w(false, rsi, seg_field(seg, kSegLimit));
             e_.alu_rr_w(true, J::aCmp, rcx, rsi);
             e_.jcc(J::kA, slow);
-            e_.alu_load_w(false, J::aAdd, rax, seg_field(d.seg, kSegBase));  // linear, 32 bits
+            e_.alu_load_w(false, J::aAdd, rax, seg_field(seg, kSegBase));  // linear, 32 bits
         } else {
-            if (d.seg >= FS) e_.alu_load_w(true, J::aAdd, rax, seg_field(d.seg, kSegBase));
+            if (seg >= FS) e_.alu_load_w(true, J::aAdd, rax, seg_field(seg, kSegBase));
             e_.mov_rr_w(true, rcx, rax);
             e_.shift_imm_w(true, J::sShl, rcx, 16);
             e_.shift_imm_w(true, J::sSar, rcx, 16);
@@ -816,6 +854,95 @@ private:
         const J::Cond c = condition(p.op);
         e_.setcc(c, rax);
         e_.mov_store8_r(reg8(p.dst, d.rex != 0), rax);
+    }
+
+    // ---- The stack --------------------------------------------------------------------------
+
+    // rax = RSP - size (ESP wraps at 32 bits outside 64-bit mode), its host address in rdx;
+    // r8 = the new RSP. Clobbers rcx, rsi.
+    void stack_push_address(unsigned size, J::Emitter::Label slow) {
+        e_.mov_load_w(true, rax, gpr(kEsp));
+        e_.lea_w(long_, rax, Mem{rax, -static_cast<std::int32_t>(size)});
+        e_.mov_rr_w(true, J::r8, rax);
+        translate(SS, size, true, true, slow);
+    }
+    // rax = RSP, its host address in rdx; r8 = RSP + size. Clobbers rcx, rsi.
+    void stack_pop_address(unsigned size, J::Emitter::Label slow) {
+        e_.mov_load_w(true, rax, gpr(kEsp));
+        e_.lea_w(long_, J::r8, Mem{rax, static_cast<std::int32_t>(size)});
+        if (!long_) e_.mov_rr_w(false, rax, rax);  // ESP (its high half is 0 anyway)
+        translate(SS, size, false, true, slow);
+    }
+
+    // PUSH r: the value is the register before RSP moves (PUSH RSP pushes the old RSP).
+    void push(const Plan& p, J::Emitter::Label slow) {
+        stack_push_address(p.size, slow);
+        load_reg(rcx, p.dst, p.size);
+        e_.mov_store_w(p.size == 8, Mem{rdx, 0}, rcx);
+        e_.mov_store_w(true, gpr(kEsp), J::r8);
+    }
+
+    // POP r: RSP moves first, then the register is written (POP RSP keeps the popped value).
+    void pop(const Plan& p, J::Emitter::Label slow) {
+        stack_pop_address(p.size, slow);
+        e_.mov_load_w(p.size == 8, rcx, Mem{rdx, 0});
+        e_.mov_store_w(true, gpr(kEsp), J::r8);
+        store_reg(p.dst, rcx);
+    }
+
+    // The target rax checked as a jump's (CS limit / canonical): else to slow, which runs the
+    // handler (nothing has changed yet). Clobbers rcx.
+    void check_target(J::Emitter::Label slow) {
+        if (long_) {
+            e_.mov_rr_w(true, rcx, rax);
+            e_.shift_imm_w(true, J::sShl, rcx, 16);
+            e_.shift_imm_w(true, J::sSar, rcx, 16);
+            e_.alu_rr_w(true, J::aCmp, rcx, rax);
+            e_.jcc(J::kNE, slow);
+        } else {
+            e_.alu_load_w(false, J::aCmp, rax, seg_field(CS, kSegLimit));
+            e_.jcc(J::kA, slow);
+        }
+    }
+
+    // CALL rel: push the next instruction's address, jump; the block's end.
+    void call_rel(const Insn& d, unsigned i, const Plan& p, J::Emitter::Label slow) {
+        const std::int64_t rel = static_cast<std::int64_t>(static_cast<std::int32_t>(d.imm)) + next_[i];
+        if (rel != static_cast<std::int32_t>(rel)) {
+            e_.jmp(slow);
+            return;
+        }
+        e_.lea_w(long_, rax, Mem{r12, static_cast<std::int32_t>(rel)});
+        check_target(slow);
+        e_.mov_rr_w(true, J::r9, rax);  // the target
+        stack_push_address(p.size, slow);
+        e_.lea_w(long_, rcx, Mem{r12, static_cast<std::int32_t>(next_[i])});
+        e_.mov_store_w(p.size == 8, Mem{rdx, 0}, rcx);
+        e_.mov_store_w(true, gpr(kEsp), J::r8);
+        e_.mov_store_w(true, field(o_.rip), J::r9);
+        note_stack_store(i);
+        leave_chaining();
+    }
+
+    // RET: pop the return address, check it as a jump target, jump; the block's end.
+    void ret(const Plan& p, J::Emitter::Label slow) {
+        stack_pop_address(p.size, slow);
+        e_.mov_load_w(p.size == 8, rax, Mem{rdx, 0});
+        check_target(slow);
+        e_.mov_store_w(true, gpr(kEsp), J::r8);
+        e_.mov_store_w(true, field(o_.rip), rax);
+        leave_chaining();
+    }
+
+    // CALL's store into the running block's page (Cpu::note_store): the block ends anyway; the
+    // flag makes run_block look at it as after the interpreter's store.
+    void note_stack_store(unsigned) {
+        const J::Emitter::Label no = e_.new_label();
+        e_.alu_imm_rw(true, J::aAnd, rdx, 0xFFFFF000u);
+        e_.alu_load_w(true, J::aCmp, rdx, field(o_.exec_page));
+        e_.jcc(J::kNE, no);
+        e_.mov_store_imm8(field(o_.exec_break), 1);
+        e_.bind(no);
     }
 
     // IMUL: CF = OF = the product did not fit; SF, ZF, PF from the result; AF = 0.
