@@ -1,9 +1,10 @@
 // The block compiler (x86-64 hosts): turns a hot decoded block of 32- or 64-bit code into host
 // code with exactly the behaviour of run_block's interpreter loop. The common integer
-// instructions (MOV, the ALU group, TEST, INC/DEC, NOT/NEG, LEA, MOVZX/MOVSX, CMOVcc, shifts and
-// rotates by a constant, Jcc/JMP) are inlined, their memory operands for the TLB hit on RAM
-// only (anything else calls the instruction's handler, which redoes the whole access); every
-// other instruction becomes a call of its handler.
+// instructions (MOV, the ALU group, TEST, INC/DEC, NOT/NEG, LEA, MOVZX/MOVSX, CMOVcc, SETcc,
+// IMUL, shifts and rotates by a constant, PUSH/POP of a register, Jcc/JMP/CALL rel/RET) are
+// inlined, their memory operands for the TLB hit on RAM only (anything else calls the
+// instruction's handler, which redoes the whole instruction); every other instruction
+// becomes a call of its handler.
 //
 // Guest state stays in the Cpu object: registers are read and written there by every inlined
 // instruction, so a handler called in between sees exact state. EFLAGS are taken from the
