@@ -207,15 +207,21 @@ Block* build_block(Cpu& c, InsnCache& cache, const std::uint8_t* host, std::uint
     return out;
 }
 
+// Whether run() has work between this block and the next (run_block returns to it): the block
+// ended for a reason of its own, an instruction changed what run() must look at, or an event
+// or a deliverable interrupt is waiting. Compiled code's chaining asks the same (jit_chain).
+bool needs_run_loop(const Cpu& c, bool nmi_was_blocked) {
+    if (c.exec_break || c.interrupt_shadow || c.halted || c.shutdown || (c.eflags_ & kTF) ||
+        c.nmi_blocked != nmi_was_blocked || c.async_events.load(std::memory_order_relaxed))
+        return true;
+    return (c.eflags_ & kIF) && c.interrupt_source && c.interrupt_source->interrupt_pending();
+}
+
 }  // namespace
 
 std::uintptr_t jit_chain(Cpu* cpu, JitFrame* frame, std::uint32_t completed) {
     Cpu& c = *cpu;
-    // What run_block checks after a block, then before the next one.
-    if (c.exec_break || c.interrupt_shadow || c.halted || c.shutdown || (c.eflags_ & kTF) ||
-        c.nmi_blocked != frame->nmi_was_blocked || c.async_events.load(std::memory_order_relaxed))
-        return 0;
-    if ((c.eflags_ & kIF) && c.interrupt_source && c.interrupt_source->interrupt_pending()) return 0;
+    if (needs_run_loop(c, frame->nmi_was_blocked)) return 0;
     const bool c32 = c.code32(), c64 = c.code64();
     const unsigned mode = c64 ? 2 : c32;
     const std::uint8_t* host = c64 ? code_window64(c, c.rip) : code_window(c, static_cast<std::uint32_t>(c.rip), c32);
@@ -380,10 +386,7 @@ std::uint64_t Cpu::run_block(std::uint64_t budget, std::uint64_t& start_rip, std
         exec_page = nullptr;
         total += i;
         prev = b;
-        if (total >= budget || exec_break || interrupt_shadow || halted || shutdown || (eflags_ & kTF) ||
-            nmi_blocked != nmi_was_blocked || async_events.load(std::memory_order_relaxed))
-            return total;
-        if ((eflags_ & kIF) && interrupt_source && interrupt_source->interrupt_pending()) return total;
+        if (total >= budget || needs_run_loop(*this, nmi_was_blocked)) return total;
     }
 }
 
