@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gen.h"
+#include "host_tools.h"
 #include "program.h"
 
 namespace x86diff {
@@ -56,12 +57,12 @@ std::string make_root(const std::string& keep, const char* tool, bool& remove);
 // An XMM register as four dwords, high to low.
 std::string fmt_xmm(const std::uint8_t* p);
 
-// Tools and processes.
-std::string find_on_path(const std::string& name);
-std::string read_text(const std::string& path);
-std::vector<std::uint8_t> read_bytes(const std::string& path);
-std::string quote(const std::string& s);
-int shell(const std::string& cmd);
+// Tools and processes (tests/support/host_tools.h).
+using emu::test::find_on_path;
+using emu::test::quote;
+using emu::test::read_bytes;
+using emu::test::read_text;
+using emu::test::shell;
 std::string hex(std::uint64_t v);
 
 // Guest program pieces. Writes the records (data.bin) and the linker script into dir.
